@@ -1,0 +1,151 @@
+//! The command line: `build`, `check` and `new`, each returning an exit code
+//! (0 success, 1 content errors, 2 bad usage).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+
+use crate::build::{self, BuildOptions};
+use crate::check;
+use crate::dates;
+use crate::diagnostics::Diagnostics;
+use crate::scaffold;
+
+/// Turn a folder of school policies into an accessible, cross-linked website.
+#[derive(Debug, Parser)]
+#[command(name = "policyweb", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into a folder of plain files ready to upload.
+    Build {
+        /// The site folder (holding site.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Where to write the site [default: SITE/public].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The date to measure review status against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<Date>,
+        /// The address the site will be published at (overrides site.toml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check the site without publishing it, and list every policy's review status.
+    Check {
+        /// The site folder (holding site.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// The date to measure review status against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<Date>,
+        /// Fail (exit 1) on warnings too: overdue reviews, stale age data.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a small working site to start from.
+    New {
+        /// The folder to create.
+        site: PathBuf,
+    },
+}
+
+fn parse_today(text: &str) -> Result<Date, String> {
+    dates::parse_day(text)
+}
+
+/// Prints diagnostics to stderr, one per line, sorted by file and line.
+pub fn report(diagnostics: &Diagnostics) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in diagnostics.sorted() {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+/// Runs a parsed command line and returns the process's exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build {
+            site,
+            out,
+            today,
+            base_url,
+        } => {
+            let options = BuildOptions {
+                site,
+                out,
+                today,
+                base_url,
+            };
+            match build::build(&options) {
+                Ok(report_) => {
+                    report(&report_.diagnostics);
+                    eprintln!(
+                        "policyweb: built {} policies ({} files) into {}{}",
+                        report_.policies,
+                        report_.files,
+                        report_.out.display(),
+                        warnings_note(&report_.diagnostics)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => {
+                    report(&diagnostics);
+                    eprintln!(
+                        "policyweb: {}; nothing was published",
+                        diagnostics.summary()
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check {
+            site,
+            today,
+            strict,
+        } => check::run(&site, today.unwrap_or_else(build::system_today), strict),
+        Command::New { site } => match scaffold::create(&site) {
+            Ok(()) => {
+                eprintln!(
+                    "policyweb: created a new site in {0}; build it with `policyweb build {0}`",
+                    site.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn warnings_note(diagnostics: &Diagnostics) -> String {
+    match diagnostics.warning_count() {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,392 @@
+//! `site.toml`: the school, its audiences, its term dates and its settings.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::dates::{MonthDay, TermDates};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::tomlfile::TomlSource;
+
+/// One group of readers: staff, parents, pupils, governors, or the school's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// Used in tags (`{audience=staff}`), URLs (`for/staff/`) and HTML hooks.
+    pub id: String,
+    /// What readers see: "Staff and volunteers".
+    pub label: String,
+    /// One line about what this view holds for them.
+    pub description: String,
+    /// Whether this audience's pages use the plainer register for young readers.
+    pub plain_language: bool,
+}
+
+impl Audience {
+    fn new(id: &str, label: &str, description: &str) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            description: description.into(),
+            plain_language: id == "pupils",
+        }
+    }
+}
+
+/// The audiences used when site.toml defines none.
+pub fn default_audiences() -> Vec<Audience> {
+    vec![
+        Audience::new(
+            "staff",
+            "Staff and volunteers",
+            "What everyone who works or volunteers at the school must know and do.",
+        ),
+        Audience::new(
+            "parents",
+            "Parents and carers",
+            "What the school does for your child, and what we ask of you.",
+        ),
+        Audience::new(
+            "pupils",
+            "Pupils",
+            "How we keep you safe and happy at school, and what you can do.",
+        ),
+        Audience::new(
+            "governors",
+            "Governors",
+            "What the governing board approves, monitors and reviews.",
+        ),
+    ]
+}
+
+/// The most audiences a site may define (they are kept as bits of a `u64`).
+pub const MAX_AUDIENCES: usize = 32;
+
+/// The settings of one site, from its `site.toml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The school's name, shown on every page.
+    pub school: String,
+    /// Where the site is published, always ending in `/`; enables the feed and sitemap.
+    pub base_url: Option<String>,
+    /// How many days before its due date a review counts as "due soon".
+    pub review_warning_days: i64,
+    /// How many months old the age-limit data may be before it is stale.
+    pub age_data_max_age_months: i64,
+    /// Whether policy pages show a public notice when their review is overdue.
+    pub show_overdue_notice: bool,
+    /// The audiences, in the order the site lists them.
+    pub audiences: Vec<Audience>,
+    /// When each term and half-term ends.
+    pub terms: TermDates,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    school: Option<String>,
+    base_url: Option<Spanned<String>>,
+    review_warning_days: Option<Spanned<i64>>,
+    age_data_max_age_months: Option<Spanned<i64>>,
+    show_overdue_notice: Option<bool>,
+    #[serde(default)]
+    audience: Vec<Spanned<RawAudience>>,
+    #[serde(default)]
+    terms: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudience {
+    id: String,
+    label: String,
+    description: Option<String>,
+    plain_language: Option<bool>,
+}
+
+/// Whether `id` is a safe, lower-case identifier for URLs and tags.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !id.starts_with(['-', '_'])
+}
+
+impl SiteConfig {
+    /// The path of site.toml in `root`.
+    pub fn path(root: &Path) -> PathBuf {
+        root.join("site.toml")
+    }
+
+    /// Reads and checks `root/site.toml`, reporting every problem found.
+    pub fn load(root: &Path) -> Result<Self, Diagnostics> {
+        let path = Self::path(root);
+        let mut errors = Diagnostics::new();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.error(
+                    &path,
+                    None,
+                    format!(
+                        "no site.toml in {}: is this a policyweb site? (`policyweb new {}` makes one)",
+                        root.display(),
+                        root.display()
+                    ),
+                );
+                return Err(errors);
+            }
+            Err(e) => {
+                errors.error(&path, None, format!("cannot read: {e}"));
+                return Err(errors);
+            }
+        };
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&text)
+            .replace("\r\n", "\n");
+        let source = TomlSource::new(&path, &text, 1);
+        let raw: RawConfig = source.parse().map_err(|d| {
+            let mut all = Diagnostics::new();
+            all.push(d);
+            all
+        })?;
+        let config = Self::from_raw(root, raw, &source, &mut errors);
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(config)
+        }
+    }
+
+    fn from_raw(
+        root: &Path,
+        raw: RawConfig,
+        source: &TomlSource,
+        errors: &mut Diagnostics,
+    ) -> Self {
+        let path = source.path;
+        let school = raw.school.unwrap_or_default().trim().to_string();
+        if school.is_empty() {
+            errors.error(
+                path,
+                Some(1),
+                "site.toml needs `school = \"Your School Name\"`",
+            );
+        }
+        let base_url = raw.base_url.and_then(|url| {
+            let line = source.line(&url.span());
+            let url = url.into_inner();
+            if url.starts_with("https://") || url.starts_with("http://") {
+                Some(if url.ends_with('/') { url } else { url + "/" })
+            } else {
+                errors.error(
+                    path,
+                    Some(line),
+                    format!("base_url \"{url}\" must start with https:// (or http://)"),
+                );
+                None
+            }
+        });
+        let mut number = |value: Option<Spanned<i64>>, name: &str, default: i64, max: i64| {
+            let Some(value) = value else { return default };
+            let line = source.line(&value.span());
+            let n = value.into_inner();
+            if (0..=max).contains(&n) {
+                n
+            } else {
+                errors.error(path, Some(line), format!("{name} must be from 0 to {max}"));
+                default
+            }
+        };
+        let review_warning_days = number(raw.review_warning_days, "review_warning_days", 60, 366);
+        let age_data_max_age_months = number(
+            raw.age_data_max_age_months,
+            "age_data_max_age_months",
+            12,
+            120,
+        );
+
+        let audiences = if raw.audience.is_empty() {
+            default_audiences()
+        } else {
+            audiences_from_raw(raw.audience, source, errors)
+        };
+
+        let mut terms = TermDates::default();
+        for (key, value) in raw.terms {
+            let line = source.line(&value.span());
+            if !TermDates::KEYS.contains(&key.get_ref().as_str()) {
+                errors.error(
+                    path,
+                    Some(source.line(&key.span())),
+                    format!(
+                        "unknown term \"{}\" in [terms] (known: {})",
+                        key.get_ref(),
+                        TermDates::KEYS.join(", ")
+                    ),
+                );
+                continue;
+            }
+            match MonthDay::parse(value.get_ref()) {
+                Ok(md) => {
+                    terms.set(key.get_ref(), md);
+                }
+                Err(e) => errors.error(path, Some(line), format!("[terms] {}: {e}", key.get_ref())),
+            }
+        }
+
+        Self {
+            root: root.to_path_buf(),
+            school,
+            base_url,
+            review_warning_days,
+            age_data_max_age_months,
+            show_overdue_notice: raw.show_overdue_notice.unwrap_or(true),
+            audiences,
+            terms,
+        }
+    }
+
+    /// The audience with this id.
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.id == id)
+    }
+
+    /// "staff, parents, pupils, governors", for messages.
+    pub fn audience_ids(&self) -> String {
+        self.audiences
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn audiences_from_raw(
+    raw: Vec<Spanned<RawAudience>>,
+    source: &TomlSource,
+    errors: &mut Diagnostics,
+) -> Vec<Audience> {
+    let mut audiences: Vec<Audience> = Vec::new();
+    for spanned in raw {
+        let line = source.line(&spanned.span());
+        let a = spanned.into_inner();
+        let problem = if !is_valid_id(&a.id) {
+            Some(format!(
+                "audience id \"{}\" must be lower-case letters, digits and hyphens",
+                a.id
+            ))
+        } else if a.id == "all" {
+            Some("\"all\" is reserved (it means every audience); choose another id".into())
+        } else if audiences.iter().any(|b| b.id == a.id) {
+            Some(format!("audience \"{}\" is defined twice", a.id))
+        } else if a.label.trim().is_empty() {
+            Some(format!("audience \"{}\" needs a label", a.id))
+        } else if audiences.len() == MAX_AUDIENCES {
+            Some(format!(
+                "a site may define at most {MAX_AUDIENCES} audiences"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            errors.push(Diagnostic::error(source.path, Some(line), message));
+            continue;
+        }
+        let plain_language = a.plain_language.unwrap_or(a.id == "pupils");
+        audiences.push(Audience {
+            description: a.description.unwrap_or_default(),
+            plain_language,
+            id: a.id,
+            label: a.label.trim().to_string(),
+        });
+    }
+    audiences
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<SiteConfig, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("site.toml"), text).unwrap();
+        SiteConfig::load(dir.path()).map_err(|d| {
+            d.sorted()
+                .iter()
+                .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn minimal_site_gets_defaults() {
+        let config = load("school = \"Hollybrook\"\n").unwrap();
+        assert_eq!(config.school, "Hollybrook");
+        assert_eq!(config.review_warning_days, 60);
+        assert_eq!(config.age_data_max_age_months, 12);
+        assert_eq!(config.audience_ids(), "staff, parents, pupils, governors");
+        assert!(config.audience("pupils").unwrap().plain_language);
+        assert_eq!(config.base_url, None);
+    }
+
+    #[test]
+    fn custom_audiences_and_terms() {
+        let config = load(
+            "school = \"X\"\nbase_url = \"https://x.sch.uk/p\"\n\
+             [[audience]]\nid = \"volunteers\"\nlabel = \"Volunteers\"\n\
+             [terms]\nspring = \"04-04\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.audience_ids(), "volunteers");
+        assert_eq!(config.base_url.as_deref(), Some("https://x.sch.uk/p/"));
+        assert_eq!(config.terms.spring, MonthDay::parse("04-04").unwrap());
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let errors = load(
+            "school = \"X\"\nreview_warning_days = -1\n\
+             [[audience]]\nid = \"Staff\"\nlabel = \"S\"\n\
+             [[audience]]\nid = \"all\"\nlabel = \"A\"\n\
+             [terms]\nwinter = \"01-01\"\nspring = \"02-30\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+        assert!(errors[0].starts_with("2: review_warning_days"));
+        assert!(
+            errors[1].starts_with("3: audience id \"Staff\""),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[2].starts_with("6: \"all\" is reserved"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("10: unknown term \"winter\""))
+        );
+        assert!(errors.iter().any(|e| e.starts_with("11: [terms] spring")));
+    }
+
+    #[test]
+    fn misspelt_key_is_an_error() {
+        let errors = load("school = \"X\"\nreview_warnings_days = 30\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("2: unknown field `review_warnings_days`"));
+    }
+
+    #[test]
+    fn missing_file_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = SiteConfig::load(dir.path()).unwrap_err();
+        assert!(err.sorted()[0].message.contains("policyweb new"));
+    }
+}

@@ -1,0 +1,27 @@
+//! policyweb turns a folder of school policies (Markdown with TOML front
+//! matter) into an accessible, cross-linked static website: every policy in
+//! full, a view of it for each audience, age-limit tables and a review tracker.
+//!
+//! The pipeline runs one way: [`config`] (site.toml) → [`source`] (each file
+//! parsed on its own, with [`markdown`] and [`audiences`]) → [`site`] (the
+//! whole model, checked across files) → [`render`] (tera, one page at a time,
+//! in parallel) → [`output`] (a temporary folder, swapped in when complete).
+//! [`build`] runs the pipeline; [`cli`] maps commands onto it.
+#![warn(missing_docs)]
+
+pub mod audiences;
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod dates;
+pub mod diagnostics;
+pub mod markdown;
+pub mod markers;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod source;
+pub mod tomlfile;

@@ -1,0 +1,151 @@
+//! Placeholders left in rendered Markdown for what only a page can decide.
+//!
+//! A section's HTML is rendered once and reused by every page that shows it
+//! (the full policy, each audience view, the audience landing page). Links in
+//! it must be relative to the page they land on, so the Markdown stage writes a
+//! marker (`\u{E000}policy:online-safety#reporting\u{E001}`) and the render
+//! stage replaces each marker for the page at hand.
+
+use std::borrow::Cow;
+
+/// Opens a marker (a private-use character that source text never keeps).
+pub const OPEN: char = '\u{E000}';
+/// Closes a marker.
+pub const CLOSE: char = '\u{E001}';
+
+/// What a marker stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker<'a> {
+    /// A link to a policy, or to a section of it.
+    Policy {
+        /// The policy's id.
+        id: &'a str,
+        /// The section's anchor, if any.
+        anchor: Option<&'a str>,
+    },
+    /// A path from the site's root, e.g. `glossary/index.html#dsl`.
+    Root(&'a str),
+    /// The n-th shortcode call of a policy, replaced by its rendered HTML.
+    Shortcode(usize),
+}
+
+/// The marker text for a link to policy `id` (and `anchor`).
+pub fn policy(id: &str, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(a) => format!("{OPEN}policy:{id}#{a}{CLOSE}"),
+        None => format!("{OPEN}policy:{id}{CLOSE}"),
+    }
+}
+
+/// The marker text for `path` from the site's root.
+pub fn root(path: &str) -> String {
+    format!("{OPEN}root:{path}{CLOSE}")
+}
+
+/// The marker text for shortcode call `n`.
+pub fn shortcode(n: usize) -> String {
+    format!("{OPEN}shortcode:{n}{CLOSE}")
+}
+
+/// Replaces marker characters in source text, so that no input can forge a marker.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if text.contains([OPEN, CLOSE]) {
+        Cow::Owned(text.replace([OPEN, CLOSE], "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn parse(body: &str) -> Option<Marker<'_>> {
+    if let Some(rest) = body.strip_prefix("policy:") {
+        let (id, anchor) = match rest.split_once('#') {
+            Some((id, anchor)) => (id, Some(anchor)),
+            None => (rest, None),
+        };
+        Some(Marker::Policy { id, anchor })
+    } else if let Some(path) = body.strip_prefix("root:") {
+        Some(Marker::Root(path))
+    } else {
+        body.strip_prefix("shortcode:")?
+            .parse()
+            .ok()
+            .map(Marker::Shortcode)
+    }
+}
+
+/// The markers as pulldown-cmark writes them inside an `href` (percent-encoded).
+const OPEN_ENCODED: &str = "%EE%80%80";
+const CLOSE_ENCODED: &str = "%EE%80%81";
+
+/// Replaces every marker in `html` with what `replace` returns for it.
+pub fn resolve<'h>(html: &'h str, mut replace: impl FnMut(Marker<'_>) -> String) -> Cow<'h, str> {
+    if html.contains(OPEN_ENCODED) {
+        let decoded = html
+            .replace(OPEN_ENCODED, &OPEN.to_string())
+            .replace(CLOSE_ENCODED, &CLOSE.to_string());
+        return Cow::Owned(resolve(&decoded, replace).into_owned());
+    }
+    if !html.contains(OPEN) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len_utf8()..];
+        match after.find(CLOSE) {
+            Some(end) => {
+                match parse(&after[..end]) {
+                    Some(marker) => out.push_str(&replace(marker)),
+                    None => out.push_str(&after[..end]),
+                }
+                rest = &after[end + CLOSE.len_utf8()..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_each_kind() {
+        let html = format!(
+            "<a href=\"{}\">a</a><a href=\"{}\">b</a>{}<a href=\"{}\">c</a>",
+            policy("online-safety", Some("reporting")),
+            policy("behaviour", None),
+            shortcode(3),
+            root("glossary/index.html#dsl"),
+        );
+        let out = resolve(&html, |m| match m {
+            Marker::Policy { id, anchor } => format!("P[{id}|{}]", anchor.unwrap_or("-")),
+            Marker::Root(path) => format!("../{path}"),
+            Marker::Shortcode(n) => format!("S{n}"),
+        });
+        assert_eq!(
+            out,
+            "<a href=\"P[online-safety|reporting]\">a</a><a href=\"P[behaviour|-]\">b</a>S3\
+             <a href=\"../glossary/index.html#dsl\">c</a>"
+        );
+    }
+
+    #[test]
+    fn text_without_markers_is_borrowed() {
+        assert!(matches!(
+            resolve("plain", |_| String::new()),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn source_cannot_forge_a_marker() {
+        let forged = format!("x{OPEN}root:evil{CLOSE}y");
+        assert_eq!(sanitize(&forged), "x\u{FFFD}root:evil\u{FFFD}y");
+    }
+}

@@ -1,0 +1,219 @@
+//! Assembling a policy's body for one page: the sections that page shows,
+//! nested in `<section>` elements with their audience hooks and labels, and
+//! every link marker resolved relative to that page.
+
+use std::fmt::Write;
+
+use pulldown_cmark_escape::escape_html;
+
+use crate::audiences::AudienceSet;
+use crate::markdown::Body;
+use crate::markers::{self, Marker};
+use crate::site::{Policy, Site};
+
+/// Where a page is, for resolving links in the HTML it shows.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLinks<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The relative path from the page to the site's root ("", "../", "../../").
+    pub root: &'a str,
+    /// The audience whose pages this is one of, if any.
+    pub audience: Option<usize>,
+    /// The policy the page shows, if it shows exactly one.
+    pub policy: Option<&'a str>,
+}
+
+impl PageLinks<'_> {
+    /// The URL of the full policy `id` (and section), from this page.
+    pub fn full_policy(&self, id: &str, anchor: Option<&str>) -> String {
+        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+        if self.audience.is_none() && self.policy == Some(id) {
+            return if fragment.is_empty() {
+                "#".into()
+            } else {
+                fragment
+            };
+        }
+        format!("{}policies/{id}/index.html{fragment}", self.root)
+    }
+
+    /// The URL of audience `audience`'s view of policy `id`, from this page.
+    pub fn view(&self, audience: usize, id: &str, anchor: Option<&str>) -> String {
+        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+        if self.audience == Some(audience) && self.policy == Some(id) {
+            return if fragment.is_empty() {
+                "#".into()
+            } else {
+                fragment
+            };
+        }
+        let audience = &self.site.config.audiences[audience].id;
+        format!("{}for/{audience}/{id}/index.html{fragment}", self.root)
+    }
+
+    /// Where a `policy:` link goes from this page: the reader's own view of
+    /// the target when that view shows the section, else the full policy.
+    pub fn policy(&self, id: &str, anchor: Option<&str>) -> String {
+        if let (Some(audience), Some(target)) = (self.audience, self.site.policy(id))
+            && target.views.contains(audience)
+            && anchor.is_none_or(|a| target.section_in_view(a, audience))
+        {
+            return self.view(audience, id, anchor);
+        }
+        self.full_policy(id, anchor)
+    }
+
+    /// `html` with every link marker replaced by a URL relative to this page.
+    pub fn resolve(&self, html: &str) -> String {
+        markers::resolve(html, |marker| match marker {
+            Marker::Policy { id, anchor } => self.policy(id, anchor),
+            Marker::Root(path) => format!("{}{path}", self.root),
+            Marker::Shortcode(_) => String::new(),
+        })
+        .into_owned()
+    }
+}
+
+/// How to show a policy's body on one page.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyOptions<'a> {
+    /// Show only the sections for this audience (all sections when `None`).
+    pub audience: Option<usize>,
+    /// How many levels to demote headings (1 on an audience landing page).
+    pub level_shift: u8,
+    /// Put before every id, so that several policies can share one page.
+    pub id_prefix: &'a str,
+    /// When set, each top-level section links to its place in the full policy.
+    pub full_url: Option<&'a str>,
+}
+
+/// The sections of `policy` that the page shows, as HTML; `body` is the
+/// policy's body with its shortcodes expanded.
+pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOptions) -> String {
+    let config = &site.config;
+    let everyone = AudienceSet::all(config.audiences.len());
+    let mut html = String::with_capacity(
+        body.intro.len()
+            + body
+                .sections
+                .iter()
+                .map(|s| s.html.len() + 200)
+                .sum::<usize>(),
+    );
+    if !body.intro.trim().is_empty() {
+        html.push_str("<div class=\"intro\">\n");
+        html.push_str(&body.intro);
+        html.push_str("</div>\n");
+    }
+    let mut open: Vec<u8> = Vec::new();
+    let sets = &policy.source.section_audiences;
+    for (section, set) in body.sections.iter().zip(sets) {
+        if options.audience.is_some_and(|a| !set.contains(a)) {
+            continue;
+        }
+        while open.last().is_some_and(|&level| level >= section.level) {
+            open.pop();
+            html.push_str("</section>\n");
+        }
+        open.push(section.level);
+        let level = (section.level + options.level_shift).min(6);
+        let ids = set.ids(config);
+        let _ = write!(
+            html,
+            "<section id=\"{}{}\" class=\"policy-section\" data-audiences=\"{ids}\">\n<h{level}>{}</h{level}>\n",
+            options.id_prefix, section.anchor, section.title_html
+        );
+        html.push_str("<p class=\"audience-label\">");
+        if *set == everyone {
+            html.push_str("For everyone");
+        } else {
+            html.push_str("For: ");
+            let _ = escape_html(&mut html, &set.labels(config));
+        }
+        if let Some(full) = options.full_url
+            && section.parent.is_none()
+        {
+            let _ = write!(
+                html,
+                " · <a href=\"{full}#{}\">In the full policy<span class=\"visually-hidden\">: ",
+                section.anchor
+            );
+            let _ = escape_html(&mut html, &section.title_text);
+            html.push_str("</span></a>");
+        }
+        html.push_str("</p>\n");
+        html.push_str(&section.html);
+    }
+    for _ in open {
+        html.push_str("</section>\n");
+    }
+    html
+}
+
+/// The footnotes cited by the sections a page shows, as an ordered list.
+pub fn footnotes_html(policy: &Policy, audience: Option<usize>, id_prefix: &str) -> String {
+    let body = policy.body();
+    if body.footnotes.is_empty() {
+        return String::new();
+    }
+    let cited_by_shown = |name: &str| {
+        let mut cited_anywhere = false;
+        for (section, set) in body.sections.iter().zip(&policy.source.section_audiences) {
+            if section.footnotes.iter().any(|n| n == name) {
+                cited_anywhere = true;
+                if audience.is_none_or(|a| set.contains(a)) {
+                    return true;
+                }
+            }
+        }
+        // Cited only by the intro, which every page shows.
+        !cited_anywhere
+    };
+    let mut html = String::new();
+    for note in &body.footnotes {
+        if cited_by_shown(&note.name) {
+            let _ = writeln!(
+                html,
+                "<li id=\"{id_prefix}{}\" value=\"{}\">{}</li>",
+                note.anchor,
+                note.number,
+                note.html.trim_end()
+            );
+        }
+    }
+    if html.is_empty() {
+        html
+    } else {
+        format!("<ol class=\"footnote-list\">\n{html}</ol>\n")
+    }
+}
+
+/// A free page's body: its intro and sections as plain headings with anchors.
+pub fn plain_body_html(body: &Body) -> String {
+    let mut html = body.intro.clone();
+    for section in &body.sections {
+        let _ = writeln!(
+            html,
+            "<h{level} id=\"{}\">{}</h{level}>",
+            section.anchor,
+            section.title_html,
+            level = section.level
+        );
+        html.push_str(&section.html);
+    }
+    if !body.footnotes.is_empty() {
+        html.push_str("<ol class=\"footnote-list\">\n");
+        for note in &body.footnotes {
+            let _ = writeln!(
+                html,
+                "<li id=\"{}\" value=\"{}\">{}</li>",
+                note.anchor,
+                note.number,
+                note.html.trim_end()
+            );
+        }
+        html.push_str("</ol>\n");
+    }
+    html
+}

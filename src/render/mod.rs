@@ -1,0 +1,363 @@
+//! Rendering the site model into pages with tera, one page at a time and in
+//! parallel, each written to a [`Sink`] as soon as it is made.
+
+pub mod assets;
+pub mod body;
+pub mod context;
+pub mod shortcodes;
+pub mod templates;
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::dates;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Body;
+use crate::output::Sink;
+use crate::site::{ReviewStatus, Site};
+
+use body::{BodyOptions, PageLinks};
+use context::{AudienceView, PolicyCard, PolicyView, SiteView};
+pub use templates::Templates;
+
+/// One page of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `index.html`.
+    Home,
+    /// `policies/<id>/index.html`, by policy index.
+    Policy(usize),
+    /// `for/<audience>/index.html`, by audience index.
+    Audience(usize),
+    /// `for/<audience>/<id>/index.html`: (audience, policy).
+    View(usize, usize),
+    /// `<page>/index.html`, by page index.
+    Page(usize),
+    /// `reviews/index.html`.
+    Reviews,
+    /// `age-limits/index.html`.
+    AgeLimits,
+    /// `404.html`.
+    NotFound,
+}
+
+/// Every page the site has, in a fixed order.
+pub fn pages(site: &Site) -> Vec<PageKind> {
+    let mut pages = vec![PageKind::Home, PageKind::Reviews, PageKind::NotFound];
+    if site.data.age_limits.is_some() {
+        pages.push(PageKind::AgeLimits);
+    }
+    pages.extend((0..site.pages.len()).map(PageKind::Page));
+    for (i, policy) in site.policies.iter().enumerate() {
+        pages.push(PageKind::Policy(i));
+        pages.extend(policy.views.indices().map(|a| PageKind::View(a, i)));
+    }
+    pages.extend((0..site.config.audiences.len()).map(PageKind::Audience));
+    pages
+}
+
+/// Renders and writes every page and the theme's files; returns how many files were written.
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    assets: &BTreeMap<String, Vec<u8>>,
+    sink: &dyn Sink,
+) -> Result<usize, Diagnostics> {
+    let renderer = Renderer::new(site, templates)?;
+    let pages = pages(site);
+    let mut failures: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&page| {
+            let (path, html) = match renderer.render(page) {
+                Ok(done) => done,
+                Err(d) => return Some(d),
+            };
+            sink.write(&path, html.as_bytes()).err()
+        })
+        .collect();
+    for (path, bytes) in assets {
+        if let Err(d) = sink.write(&format!("theme/{path}"), bytes) {
+            failures.push(d);
+        }
+    }
+    if failures.is_empty() {
+        Ok(pages.len() + assets.len())
+    } else {
+        let mut diagnostics = Diagnostics::new();
+        for d in failures {
+            diagnostics.push(d);
+        }
+        Err(diagnostics)
+    }
+}
+
+/// The state shared by every page of one build.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    policy_bodies: Vec<Option<Body>>,
+    page_bodies: Vec<Option<Body>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(flatten)]
+    card: PolicyCard<'a>,
+    view_url: String,
+    audience_summary: Option<&'a str>,
+    body: String,
+    footnotes: String,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares rendering: expands every shortcode, reporting any that fail.
+    pub fn new(site: &'a Site, templates: &'a Templates) -> Result<Self, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let policy_bodies = site
+            .policies
+            .iter()
+            .map(|p| {
+                shortcodes::expand(p.body(), &p.source.path, site, templates, &mut diagnostics)
+            })
+            .collect();
+        let page_bodies = site
+            .pages
+            .iter()
+            .map(|p| shortcodes::expand(&p.body, &p.path, site, templates, &mut diagnostics))
+            .collect();
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Self {
+            site,
+            templates,
+            policy_bodies,
+            page_bodies,
+        })
+    }
+
+    fn policy_body(&self, i: usize) -> &Body {
+        self.policy_bodies[i]
+            .as_ref()
+            .unwrap_or_else(|| self.site.policies[i].body())
+    }
+
+    /// The output path of `page` and its relative way back to the root.
+    pub fn location(&self, page: PageKind) -> (String, String) {
+        let site = self.site;
+        let audience = |a: usize| &site.config.audiences[a].id;
+        match page {
+            PageKind::Home => ("index.html".into(), String::new()),
+            PageKind::Policy(i) => (
+                format!("policies/{}/index.html", site.policies[i].id()),
+                "../../".into(),
+            ),
+            PageKind::Audience(a) => (format!("for/{}/index.html", audience(a)), "../../".into()),
+            PageKind::View(a, i) => (
+                format!("for/{}/{}/index.html", audience(a), site.policies[i].id()),
+                "../../../".into(),
+            ),
+            PageKind::Page(i) => (format!("{}/index.html", site.pages[i].id), "../".into()),
+            PageKind::Reviews => ("reviews/index.html".into(), "../".into()),
+            PageKind::AgeLimits => ("age-limits/index.html".into(), "../".into()),
+            // Served for any missing address, so its links cannot be relative;
+            // with a base_url they are absolute, without one they work at the root.
+            PageKind::NotFound => (
+                "404.html".into(),
+                site.config.base_url.clone().unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// Renders one page: its output path and HTML.
+    pub fn render(&self, page: PageKind) -> Result<(String, String), Diagnostic> {
+        let (path, root) = self.location(page);
+        let site = self.site;
+        let mut links = PageLinks {
+            site,
+            root: &root,
+            audience: None,
+            policy: None,
+        };
+        let mut context = Context::new();
+        context.insert("root", &root);
+        context.insert("site", &SiteView::new(site, &root));
+        context.insert("today", &dates::iso(site.today));
+        let template = match page {
+            PageKind::Home => {
+                context.insert("page_title", &format!("{} policies", site.config.school));
+                context.insert("categories", &context::categories(site, &root));
+                context.insert("policy_count", &site.policies.len());
+                "index.html"
+            }
+            PageKind::Policy(i) | PageKind::View(_, i) => {
+                let audience = match page {
+                    PageKind::View(a, _) => Some(a),
+                    _ => None,
+                };
+                let policy = &site.policies[i];
+                links.audience = audience;
+                links.policy = Some(policy.id());
+                let options = BodyOptions {
+                    audience,
+                    level_shift: 0,
+                    id_prefix: "",
+                    full_url: None,
+                };
+                let body = body::sections_html(policy, self.policy_body(i), site, &options);
+                context.insert("policy", &PolicyView::new(policy, site, &links));
+                context.insert("body", &links.resolve(&body));
+                context.insert(
+                    "footnotes",
+                    &links.resolve(&body::footnotes_html(policy, audience, "")),
+                );
+                context.insert("toc", &context::toc(policy, site, audience));
+                context.insert("page_title", &policy.source.title);
+                context.insert("description", &policy.source.summary);
+                let mut middle = Vec::new();
+                if let Some(a) = audience {
+                    let view = AudienceView::new(&site.config.audiences[a], &root);
+                    middle.push((view.label, view.url.clone()));
+                    context.insert("view", &view);
+                    context.insert(
+                        "view_summary",
+                        &policy
+                            .source
+                            .summaries
+                            .iter()
+                            .find(|(x, _)| *x == a)
+                            .map(|(_, t)| t),
+                    );
+                    context.insert("full_url", &links.full_policy(policy.id(), None));
+                }
+                context.insert(
+                    "breadcrumbs",
+                    &context::crumbs(&root, &middle, &policy.source.title),
+                );
+                "policy.html"
+            }
+            PageKind::Audience(a) => {
+                links.audience = Some(a);
+                let audience = &site.config.audiences[a];
+                let entries = self.audience_entries(a, &links);
+                context.insert("audience", &AudienceView::new(audience, &root));
+                context.insert("entries", &entries);
+                context.insert("page_title", &audience.label);
+                context.insert("description", &audience.description);
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], &audience.label));
+                "audience.html"
+            }
+            PageKind::Page(i) => {
+                let page = &site.pages[i];
+                let body = self.page_bodies[i].as_ref().unwrap_or(&page.body);
+                let html = body::plain_body_html(body);
+                context.insert("body", &links.resolve(&html));
+                context.insert("page_title", &page.title);
+                context.insert("description", &page.summary);
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], &page.title));
+                "page.html"
+            }
+            PageKind::Reviews => {
+                context.insert("rows", &self.review_rows(&root));
+                context.insert("page_title", "Policy review tracker");
+                context.insert(
+                    "breadcrumbs",
+                    &context::crumbs(&root, &[], "Review tracker"),
+                );
+                "reviews.html"
+            }
+            PageKind::AgeLimits => {
+                let Some(data) = &site.data.age_limits else {
+                    return Err(Diagnostic::error("data/age-limits.toml", None, "missing"));
+                };
+                context.insert("platforms", &data.platforms);
+                context.insert("checked", &dates::long(data.checked));
+                context.insert("checked_iso", &dates::iso(data.checked));
+                context.insert("complete", &true);
+                context.insert("page_title", "Minimum ages for apps and social media");
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], "Minimum ages"));
+                "age_limits.html"
+            }
+            PageKind::NotFound => {
+                context.insert("page_title", "Page not found");
+                "404.html"
+            }
+        };
+        let html = self.templates.render(template, &context)?;
+        Ok((path, html))
+    }
+
+    /// The landing-page entries of audience `a`: every policy with a view for
+    /// them, with the sections that apply.
+    fn audience_entries(&self, a: usize, links: &PageLinks) -> Vec<Entry<'a>> {
+        let site = self.site;
+        site.policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.views.contains(a))
+            .map(|(i, policy)| {
+                let prefix = format!("{}--", policy.id());
+                let full_url = links.full_policy(policy.id(), None);
+                let options = BodyOptions {
+                    audience: Some(a),
+                    level_shift: 1,
+                    id_prefix: &prefix,
+                    full_url: Some(&full_url),
+                };
+                let html = body::sections_html(policy, self.policy_body(i), site, &options);
+                let notes = body::footnotes_html(policy, Some(a), &prefix);
+                let prefix_notes =
+                    |html: String| html.replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
+                Entry {
+                    card: PolicyCard::new(policy, links.root),
+                    view_url: links.view(a, policy.id(), None),
+                    audience_summary: policy
+                        .source
+                        .summaries
+                        .iter()
+                        .find(|(x, _)| *x == a)
+                        .map(|(_, t)| t.as_str()),
+                    body: prefix_notes(links.resolve(&html)),
+                    footnotes: links.resolve(&notes),
+                }
+            })
+            .collect()
+    }
+
+    /// The tracker's rows: overdue first, then due soon, then by due date.
+    fn review_rows(&self, root: &str) -> Vec<PolicyCard<'a>> {
+        let mut policies: Vec<&crate::site::Policy> = self.site.policies.iter().collect();
+        policies.sort_by(|a, b| review_order(a, b));
+        policies
+            .into_iter()
+            .map(|p| PolicyCard::new(p, root))
+            .collect()
+    }
+}
+
+/// Overdue, then due soon, then current, then unknown; each by due date, then title, then id.
+pub fn review_order(a: &crate::site::Policy, b: &crate::site::Policy) -> Ordering {
+    let rank = |s: ReviewStatus| match s {
+        ReviewStatus::Overdue => 0,
+        ReviewStatus::DueSoon => 1,
+        ReviewStatus::Current => 2,
+        ReviewStatus::Unknown => 3,
+    };
+    let due = |p: &crate::site::Policy| p.source.review.as_ref().map(|r| r.date);
+    (
+        rank(a.status),
+        due(a),
+        a.source.title.to_lowercase(),
+        a.id(),
+    )
+        .cmp(&(
+            rank(b.status),
+            due(b),
+            b.source.title.to_lowercase(),
+            b.id(),
+        ))
+}

@@ -1,0 +1,176 @@
+//! The tera templates: the defaults embedded in the binary, overridden file by
+//! file by the site's own `templates/` folder, compiled once per build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::source;
+
+/// The default templates, by name.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("policy.html", include_str!("../../templates/policy.html")),
+    (
+        "audience.html",
+        include_str!("../../templates/audience.html"),
+    ),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("reviews.html", include_str!("../../templates/reviews.html")),
+    (
+        "age_limits.html",
+        include_str!("../../templates/age_limits.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
+        "partials/status.html",
+        include_str!("../../templates/partials/status.html"),
+    ),
+    (
+        "partials/policy_list.html",
+        include_str!("../../templates/partials/policy_list.html"),
+    ),
+    (
+        "shortcodes/age_limits.html",
+        include_str!("../../templates/shortcodes/age_limits.html"),
+    ),
+];
+
+/// The compiled templates, and where each came from (for error messages).
+pub struct Templates {
+    tera: Tera,
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Compiles the defaults with the site's overrides from `root/templates`.
+    pub fn load(root: &Path) -> Result<Self, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let mut sources: BTreeMap<String, (String, PathBuf)> = DEFAULTS
+            .iter()
+            .map(|(name, text)| {
+                let origin = PathBuf::from(format!("(built-in) templates/{name}"));
+                (name.to_string(), (text.to_string(), origin))
+            })
+            .collect();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || source::is_editor_temp(&name) {
+                    continue;
+                }
+                let Ok(relative) = entry.path().strip_prefix(&dir) else {
+                    continue;
+                };
+                let key = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                match source::read(entry.path()) {
+                    Ok(text) => {
+                        sources.insert(key, (text, entry.path().to_path_buf()));
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let origins: BTreeMap<String, PathBuf> = sources
+            .iter()
+            .map(|(name, (_, origin))| (name.clone(), origin.clone()))
+            .collect();
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let result = tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+        );
+        let templates = Templates { tera, origins };
+        match result {
+            Ok(()) => Ok(templates),
+            Err(e) => {
+                diagnostics.push(templates.diagnostic(&e, None));
+                Err(diagnostics)
+            }
+        }
+    }
+
+    /// Whether a template with this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders template `name`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.diagnostic(&e, Some(name)))
+    }
+
+    /// Turns a tera error into a diagnostic naming the template file and line.
+    fn diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let origin = |name: &str| {
+            self.origins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+        };
+        match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let name = if report.filename().is_empty() {
+                    rendering.unwrap_or("")
+                } else {
+                    report.filename()
+                };
+                Diagnostic::error(
+                    origin(name),
+                    Some(report.span().start_line),
+                    format!("template error: {}", report.message()),
+                )
+            }
+            other => Diagnostic::error(
+                rendering.map_or_else(|| PathBuf::from("templates"), origin),
+                None,
+                format!("template error: {other}"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_compile() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Templates::load(dir.path()).unwrap_or_else(|d| panic!("{:?}", d.sorted()));
+        assert!(templates.has("policy.html"));
+    }
+
+    #[test]
+    fn a_site_override_with_a_syntax_error_names_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/page.html"),
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
+        )
+        .unwrap();
+        let errors = Templates::load(dir.path()).err().unwrap().sorted();
+        assert_eq!(errors.len(), 1);
+        let e = &errors[0];
+        assert!(e.path.ends_with("templates/page.html"), "{e}");
+        assert!(e.line.is_some_and(|l| l >= 3), "{e}");
+        assert!(e.message.starts_with("template error:"), "{e}");
+    }
+}

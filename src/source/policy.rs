@@ -1,0 +1,461 @@
+//! One policy file: its front matter, typed and checked, and its body.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::audiences::{self, AudienceSet};
+use crate::config::{SiteConfig, is_valid_id};
+use crate::dates::{DateInput, Interval, PolicyDate};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::{self, Body};
+use crate::tomlfile::TomlSource;
+
+/// The front matter exactly as written; every key is known.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    summary: Option<String>,
+    audiences: Option<Vec<Spanned<String>>>,
+    category: Option<String>,
+    owner: Option<String>,
+    approved_by: Option<String>,
+    approved: Option<Spanned<DateInput>>,
+    review: Option<Spanned<DateInput>>,
+    review_every: Option<Spanned<String>>,
+    statutory: Option<bool>,
+    #[serde(default)]
+    related: Vec<Spanned<RelatedInput>>,
+    #[serde(default)]
+    summaries: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    history: Vec<Spanned<HistoryInput>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RelatedInput {
+    Id(String),
+    Link(ExternalLink),
+}
+
+/// A related document published elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalLink {
+    /// What readers see.
+    pub title: String,
+    /// Where it is.
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryInput {
+    date: DateInput,
+    summary: String,
+}
+
+/// An entry of `related`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Related {
+    /// Another policy of this site, by id.
+    Policy {
+        /// Its id.
+        id: String,
+        /// The file line that names it.
+        line: usize,
+    },
+    /// A document published elsewhere.
+    External(ExternalLink),
+}
+
+/// One entry of a policy's version history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// When the change was made.
+    pub date: PolicyDate,
+    /// What changed.
+    pub summary: String,
+}
+
+/// A policy as its file says, checked on its own (not yet against other policies).
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    /// The file.
+    pub path: PathBuf,
+    /// The id: `id` from the front matter, or the file name.
+    pub id: String,
+    /// The line that sets the id (1 when it comes from the file name).
+    pub id_line: usize,
+    /// The title.
+    pub title: String,
+    /// One sentence about the policy.
+    pub summary: Option<String>,
+    /// Whom the policy addresses.
+    pub audiences: AudienceSet,
+    /// The group it is listed under on the home page.
+    pub category: Option<String>,
+    /// Who maintains it.
+    pub owner: Option<String>,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// When it was approved.
+    pub approved: Option<PolicyDate>,
+    /// When its next review is due (written, or computed from `review_every`).
+    pub review: Option<PolicyDate>,
+    /// The review interval as written, if the due date was computed from it.
+    pub review_every: Option<String>,
+    /// Whether the law requires the school to have it.
+    pub statutory: bool,
+    /// Related policies and documents.
+    pub related: Vec<Related>,
+    /// Plain-language summaries by audience index.
+    pub summaries: Vec<(usize, String)>,
+    /// The version history, newest first.
+    pub history: Vec<HistoryEntry>,
+    /// The parsed body.
+    pub body: Body,
+    /// Each section's audiences, parallel to `body.sections`.
+    pub section_audiences: Vec<AudienceSet>,
+}
+
+/// Parses one policy file's decoded text; `None` when it has errors.
+pub fn parse(
+    path: &Path,
+    text: &str,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) -> Option<PolicySource> {
+    let parts = match super::split(path, text) {
+        Ok(parts) => parts,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let toml = TomlSource::new(path, parts.front_matter, 2);
+    let front: FrontMatter = match toml.parse() {
+        Ok(front) => front,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let errors_before = diagnostics.error_count();
+    let body = markdown::parse(path, parts.body, parts.body_line, diagnostics);
+    let policy = build(path, front, &toml, body, config, diagnostics);
+    (diagnostics.error_count() == errors_before).then_some(policy)
+}
+
+fn build(
+    path: &Path,
+    front: FrontMatter,
+    toml: &TomlSource,
+    body: Body,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) -> PolicySource {
+    let title = match front.title {
+        Some(t) if !t.get_ref().trim().is_empty() => t.into_inner().trim().to_string(),
+        Some(t) => {
+            diagnostics.error(path, Some(toml.line(&t.span())), "the title is empty");
+            String::new()
+        }
+        None => {
+            diagnostics.error(
+                path,
+                Some(1),
+                "the front matter has no title (add title = \"...\")",
+            );
+            String::new()
+        }
+    };
+
+    let (id, id_line) = policy_id(path, front.id, toml, diagnostics);
+
+    let audiences = match front.audiences {
+        None => AudienceSet::all(config.audiences.len()),
+        Some(list) => {
+            let mut set = AudienceSet::EMPTY;
+            for id in list {
+                let line = toml.line(&id.span());
+                match config.audiences.iter().position(|a| &a.id == id.get_ref()) {
+                    Some(i) => set.insert(i),
+                    None if id.get_ref() == "all" => {
+                        set = AudienceSet::all(config.audiences.len());
+                    }
+                    None => diagnostics.error(
+                        path,
+                        Some(line),
+                        format!(
+                            "unknown audience \"{}\" (known: {})",
+                            id.get_ref(),
+                            config.audience_ids()
+                        ),
+                    ),
+                }
+            }
+            set
+        }
+    };
+
+    let mut date = |input: Option<Spanned<DateInput>>, what: &str| {
+        let input = input?;
+        let line = toml.line(&input.span());
+        PolicyDate::parse(&input.get_ref().text(), &config.terms)
+            .map_err(|e| diagnostics.error(path, Some(line), format!("{what}: {e}")))
+            .ok()
+    };
+    let approved = date(front.approved, "approved");
+    let written_review = date(front.review, "review");
+    let (review, review_every) = match (written_review, front.review_every) {
+        (Some(review), None) => (Some(review), None),
+        (None, None) => (None, None),
+        (Some(review), Some(every)) => {
+            diagnostics.error(
+                path,
+                Some(toml.line(&every.span())),
+                "give either review or review_every, not both",
+            );
+            (Some(review), None)
+        }
+        (None, Some(every)) => {
+            let line = toml.line(&every.span());
+            let every = every.into_inner();
+            match (Interval::parse(&every), &approved) {
+                (Err(e), _) => {
+                    diagnostics.error(path, Some(line), format!("review_every: {e}"));
+                    (None, None)
+                }
+                (Ok(_), None) => {
+                    diagnostics.error(
+                        path,
+                        Some(line),
+                        "review_every is counted from approved, so the policy needs an approved date",
+                    );
+                    (None, None)
+                }
+                (Ok(interval), Some(approved)) => (
+                    interval.after(approved.date).map(PolicyDate::computed),
+                    Some(every),
+                ),
+            }
+        }
+    };
+
+    let related = front
+        .related
+        .into_iter()
+        .map(|r| {
+            let line = toml.line(&r.span());
+            match r.into_inner() {
+                RelatedInput::Id(id) => Related::Policy { id, line },
+                RelatedInput::Link(link) => Related::External(link),
+            }
+        })
+        .collect();
+
+    let mut summaries = Vec::new();
+    for (key, text) in front.summaries {
+        match config.audiences.iter().position(|a| &a.id == key.get_ref()) {
+            Some(i) => summaries.push((i, text.trim().to_string())),
+            None => diagnostics.error(
+                path,
+                Some(toml.line(&key.span())),
+                format!(
+                    "[summaries] names unknown audience \"{}\" (known: {})",
+                    key.get_ref(),
+                    config.audience_ids()
+                ),
+            ),
+        }
+    }
+    summaries.sort_by_key(|(i, _)| *i);
+
+    let mut history = Vec::new();
+    for entry in front.history {
+        let line = toml.line(&entry.span());
+        let entry = entry.into_inner();
+        match PolicyDate::parse(&entry.date.text(), &config.terms) {
+            Ok(date) => history.push(HistoryEntry {
+                date,
+                summary: entry.summary.trim().to_string(),
+            }),
+            Err(e) => diagnostics.error(path, Some(line), format!("history date: {e}")),
+        }
+    }
+    history.sort_by_key(|h| std::cmp::Reverse(h.date.date));
+
+    let section_audiences =
+        audiences::resolve(&body.sections, audiences, config, path, diagnostics);
+
+    PolicySource {
+        path: path.to_path_buf(),
+        id,
+        id_line,
+        title,
+        summary: front.summary.map(|s| s.trim().to_string()),
+        audiences,
+        category: front.category.map(|s| s.trim().to_string()),
+        owner: front.owner,
+        approved_by: front.approved_by,
+        approved,
+        review,
+        review_every,
+        statutory: front.statutory.unwrap_or(false),
+        related,
+        summaries,
+        history,
+        body,
+        section_audiences,
+    }
+}
+
+/// The policy's id and its line: `id = "..."`, or the file name.
+fn policy_id(
+    path: &Path,
+    id: Option<Spanned<String>>,
+    toml: &TomlSource,
+    diagnostics: &mut Diagnostics,
+) -> (String, usize) {
+    let (id, line, from_name) = match id {
+        Some(id) => {
+            let line = toml.line(&id.span());
+            (id.into_inner(), line, false)
+        }
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (stem, 1, true)
+        }
+    };
+    if !is_valid_id(&id) {
+        let message = if from_name {
+            format!(
+                "the file name \"{id}\" is not a valid policy id (lower-case letters, digits and \
+                 hyphens); rename the file or set id = \"...\""
+            )
+        } else {
+            format!("id \"{id}\" must be lower-case letters, digits and hyphens")
+        };
+        diagnostics.error(path, Some(line), message);
+    }
+    (id, line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_audiences;
+    use crate::dates::TermDates;
+
+    fn config() -> SiteConfig {
+        SiteConfig {
+            root: ".".into(),
+            school: "S".into(),
+            base_url: None,
+            review_warning_days: 60,
+            age_data_max_age_months: 12,
+            show_overdue_notice: true,
+            audiences: default_audiences(),
+            terms: TermDates::default(),
+        }
+    }
+
+    fn run(name: &str, text: &str) -> (Option<PolicySource>, Vec<String>) {
+        let mut d = Diagnostics::new();
+        let p = parse(Path::new(name), text, &config(), &mut d);
+        (p, d.sorted().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn full_front_matter() {
+        let (p, errors) = run(
+            "social-media.md",
+            "+++\ntitle = \"Social Media\"\nsummary = \"S\"\naudiences = [\"staff\", \"parents\"]\n\
+             approved = \"Summer 2024\"\nreview_every = \"2 years\"\nstatutory = true\n\
+             related = [\"online-safety\", { title = \"LA\", url = \"https://la.example\" }]\n\
+             [summaries]\nparents = \"Be kind.\"\n\
+             [[history]]\ndate = \"2024-06-12\"\nsummary = \"First.\"\n\
+             [[history]]\ndate = 2025-06-12\nsummary = \"Second.\"\n+++\n\n## A {audience=parents}\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let p = p.unwrap();
+        assert_eq!(p.id, "social-media");
+        assert_eq!(p.review.as_ref().unwrap().written, "2026-07-31");
+        assert_eq!(p.review_every.as_deref(), Some("2 years"));
+        assert!(p.statutory);
+        assert_eq!(p.related.len(), 2);
+        assert_eq!(p.summaries, [(1, "Be kind.".to_string())]);
+        assert_eq!(p.history[0].summary, "Second.");
+        assert_eq!(p.section_audiences.len(), 1);
+    }
+
+    #[test]
+    fn every_front_matter_error_has_its_line() {
+        let (p, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\napproved = \"Spring\"\nreview = \"2026-02-30\"\n\
+             audiences = [\"staff\", \"parnets\"]\n[summaries]\npupil = \"hi\"\n+++\n",
+        );
+        assert!(p.is_none());
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(
+            errors[0].starts_with("x.md:3: error: approved: \"Spring\" names a term but no year")
+        );
+        assert!(errors[1].starts_with("x.md:4: error: review: \"2026-02-30\" is not a real date"));
+        assert!(errors[2].starts_with("x.md:5: error: unknown audience \"parnets\""));
+        assert!(
+            errors[3].starts_with("x.md:7: error: [summaries] names unknown audience \"pupil\"")
+        );
+    }
+
+    #[test]
+    fn misspelt_key_names_the_line() {
+        let (_, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\nreveiw = \"Spring 2027\"\n+++\n",
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].starts_with("x.md:3: error: unknown field `reveiw`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn missing_title_and_bad_file_name() {
+        let (_, errors) = run("Bad Name.md", "+++\nsummary = \"S\"\n+++\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e
+                == "Bad Name.md:1: error: the front matter has no title (add title = \"...\")")
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("is not a valid policy id"))
+        );
+    }
+
+    #[test]
+    fn review_every_needs_approved_and_excludes_review() {
+        let (_, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\nreview_every = \"1 year\"\n+++\n",
+        );
+        assert!(errors[0].starts_with("x.md:3: error: review_every is counted from approved"));
+        let (_, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\nreview = \"Spring 2027\"\nreview_every = \"1 year\"\n+++\n",
+        );
+        assert!(errors[0].starts_with("x.md:4: error: give either review or review_every"));
+    }
+}
