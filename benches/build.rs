@@ -1,0 +1,296 @@
+//! The build benchmark: `cargo bench --bench build`.
+//!
+//! For each size it writes a synthetic site (benches/corpus), runs the release
+//! `policyweb build` as a child process five times (after one warm-up run),
+//! and reports the median wall time, pages per second and the peak resident
+//! memory of the child (from `wait4`'s rusage). Then it times the in-process
+//! rebuild after one edited file (what `serve` does: load + render into a
+//! `MemorySink`), and, per size, where the time goes stage by stage.
+//!
+//! Environment:
+//! - `POLICYWEB_BENCH_SIZES` (default `100,1000`; add `10000` for the large run),
+//! - `POLICYWEB_BENCH_RUNS` (default 5),
+//! - `POLICYWEB_BENCH_STAGES=0` to skip the stage breakdown,
+//! - `POLICYWEB_BENCH_DIR` (default `target/bench-sites`),
+//! - `POLICYWEB_BENCH_BIN` to time another policyweb binary.
+
+#[allow(dead_code)]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use policyweb::build;
+use policyweb::diagnostics::Diagnostics;
+use policyweb::output::{MemorySink, NullSink};
+use policyweb::render::{self, PageKind, Renderer};
+
+const SEED: u64 = 1;
+const TODAY: &str = "2026-11-21";
+
+/// One timed run of the binary.
+struct Run {
+    wall: Duration,
+    peak_rss_kib: u64,
+    user: Duration,
+    system: Duration,
+}
+
+fn main() {
+    let sizes: Vec<usize> = env_or("POLICYWEB_BENCH_SIZES", "100,1000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = env_or("POLICYWEB_BENCH_RUNS", "5").parse().unwrap_or(5);
+    let stages = env_or("POLICYWEB_BENCH_STAGES", "1") != "0";
+    let dir = PathBuf::from(env_or("POLICYWEB_BENCH_DIR", "target/bench-sites"));
+    let bin = PathBuf::from(env_or(
+        "POLICYWEB_BENCH_BIN",
+        env!("CARGO_BIN_EXE_policyweb"),
+    ));
+    println!(
+        "policyweb build benchmark: {} cores, median of {runs} runs, binary {}\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        bin.display()
+    );
+
+    let mut rows = Vec::new();
+    for &n in &sizes {
+        let site = dir.join(format!("site-{n}"));
+        generate(n, &site);
+        let out = dir.join(format!("out-{n}"));
+        let result = time_builds(&bin, &site, &out, runs);
+        let pages = count_pages(&out);
+        rows.push((n, pages, result));
+    }
+    println!(
+        "| policies | pages | build time (median) | pages/s | peak memory | user + system CPU |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (n, pages, result) in &rows {
+        let wall = median(result.iter().map(|r| r.wall).collect());
+        let rss = result.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0);
+        let user = median(result.iter().map(|r| r.user).collect());
+        let system = median(result.iter().map(|r| r.system).collect());
+        println!(
+            "| {n} | {pages} | {:.3} s | {:.0} | {:.1} MiB | {:.2} s + {:.2} s |",
+            wall.as_secs_f64(),
+            *pages as f64 / wall.as_secs_f64(),
+            rss as f64 / 1024.0,
+            user.as_secs_f64(),
+            system.as_secs_f64()
+        );
+    }
+
+    let small = sizes.iter().copied().min().unwrap_or(100);
+    let rebuild = time_rebuild(&dir.join(format!("site-{small}")), small, runs);
+    println!(
+        "\nOne edited policy, rebuilt in memory (load + render into a MemorySink), {small} policies: \
+         median {:.1} ms (runs: {})",
+        rebuild_median(&rebuild),
+        rebuild
+            .iter()
+            .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    if stages {
+        println!("\nWhere the time goes, in process (each stage's wall time on all cores):\n");
+        let breakdowns: Vec<(usize, Vec<(String, Duration)>)> = sizes
+            .iter()
+            .map(|&n| (n, stage_times(&dir.join(format!("site-{n}")))))
+            .collect();
+        print_stages(&breakdowns);
+    }
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+fn today() -> Date {
+    TODAY.parse().expect("TODAY is a date")
+}
+
+/// Writes the corpus afresh, so that it always matches the generator.
+fn generate(n: usize, site: &Path) {
+    if site.exists() {
+        std::fs::remove_dir_all(site).expect("remove the previous corpus");
+    }
+    let start = Instant::now();
+    corpus::write(n, SEED, site).expect("write the corpus");
+    eprintln!(
+        "generated {n} policies in {:.2} s at {}",
+        start.elapsed().as_secs_f64(),
+        site.display()
+    );
+}
+
+/// One warm-up run, then `runs` timed runs.
+fn time_builds(bin: &Path, site: &Path, out: &Path, runs: usize) -> Vec<Run> {
+    run_once(bin, site, out);
+    (0..runs).map(|_| run_once(bin, site, out)).collect()
+}
+
+fn run_once(bin: &Path, site: &Path, out: &Path) -> Run {
+    let start = Instant::now();
+    let child = Command::new(bin)
+        .arg("build")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .arg("--today")
+        .arg(TODAY)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start policyweb");
+    let (status, usage) = wait(child.id());
+    let wall = start.elapsed();
+    assert!(status == 0, "policyweb build {} failed", site.display());
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Run {
+        wall,
+        // Linux reports ru_maxrss in KiB.
+        peak_rss_kib: usage.ru_maxrss as u64,
+        user: time(usage.ru_utime),
+        system: time(usage.ru_stime),
+    }
+}
+
+/// Waits for the child `pid`; its exit code and resource usage.
+fn wait(pid: u32) -> (i32, libc::rusage) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; pid is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let done = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(done == pid as libc::pid_t, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, usage)
+}
+
+fn count_pages(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn rebuild_median(runs: &[Duration]) -> f64 {
+    median(runs.to_vec()).as_secs_f64() * 1000.0
+}
+
+/// Edits one policy, then loads and renders the whole site into memory, as `serve` would.
+fn time_rebuild(site: &Path, n: usize, runs: usize) -> Vec<Duration> {
+    let edited = site.join(corpus::edited_policy(n, SEED));
+    let original = std::fs::read_to_string(&edited).expect("read the edited policy");
+    let mut times = Vec::new();
+    for run in 0..=runs {
+        let text = format!("{original}\nEdited in run {run}: the clerk keeps the minutes.\n");
+        std::fs::write(&edited, text).expect("edit the policy");
+        let start = Instant::now();
+        let mut d = Diagnostics::new();
+        let loaded = build::load(site, today(), None, &mut d).expect("the corpus loads");
+        let sink = MemorySink::new();
+        build::render_into(&loaded, &sink, &mut d).expect("the corpus renders");
+        let elapsed = start.elapsed();
+        assert!(!d.has_errors());
+        if run > 0 {
+            times.push(elapsed);
+        }
+    }
+    std::fs::write(&edited, original).expect("restore the edited policy");
+    times
+}
+
+/// The wall time of each stage, in process, with no files written.
+fn stage_times(site: &Path) -> Vec<(String, Duration)> {
+    let mut times = Vec::new();
+    let mut d = Diagnostics::new();
+    let start = Instant::now();
+    let loaded = build::load(site, today(), None, &mut d).expect("the corpus loads");
+    times.push((
+        "load (read, parse, assemble, templates)".into(),
+        start.elapsed(),
+    ));
+    let start = Instant::now();
+    let renderer = Renderer::new(&loaded.site, &loaded.templates).expect("shortcodes render");
+    times.push(("shortcodes".into(), start.elapsed()));
+    let pages = render::pages(&loaded.site);
+    let kinds: [(&str, fn(&PageKind) -> bool); 4] = [
+        ("render policy pages", |p| matches!(p, PageKind::Policy(_))),
+        ("render audience views", |p| matches!(p, PageKind::View(..))),
+        ("render audience landing pages", |p| {
+            matches!(p, PageKind::Audience(_))
+        }),
+        ("render home, tracker, other pages", |p| {
+            !matches!(
+                p,
+                PageKind::Policy(_) | PageKind::View(..) | PageKind::Audience(_)
+            )
+        }),
+    ];
+    for (label, wanted) in kinds {
+        let chosen: Vec<PageKind> = pages.iter().copied().filter(|p| wanted(p)).collect();
+        let start = Instant::now();
+        let bytes: usize = chosen
+            .par_iter()
+            .map(|&p| renderer.render(p).map(|(_, html)| html.len()).unwrap_or(0))
+            .sum();
+        times.push((
+            format!(
+                "{label} ({} pages, {:.1} MiB)",
+                chosen.len(),
+                bytes as f64 / 1048576.0
+            ),
+            start.elapsed(),
+        ));
+    }
+    let start = Instant::now();
+    build::render_into(&loaded, &NullSink, &mut d).expect("the corpus renders");
+    times.push(("whole render, no writes".into(), start.elapsed()));
+    times
+}
+
+fn print_stages(breakdowns: &[(usize, Vec<(String, Duration)>)]) {
+    let header: Vec<String> = breakdowns
+        .iter()
+        .map(|(n, _)| format!("{n} policies"))
+        .collect();
+    println!("| stage | {} |", header.join(" | "));
+    println!("|---|{}|", vec!["---:"; header.len()].join("|"));
+    let Some((_, first)) = breakdowns.first() else {
+        return;
+    };
+    for (row, (label, _)) in first.iter().enumerate() {
+        let label = label.split(" (").next().unwrap_or(label);
+        let cells: Vec<String> = breakdowns
+            .iter()
+            .map(|(_, stages)| {
+                let (text, time) = &stages[row];
+                let detail = text
+                    .split_once(" (")
+                    .map(|(_, d)| format!(" ({d}"))
+                    .unwrap_or_default();
+                format!("{:.1} ms{detail}", time.as_secs_f64() * 1000.0)
+            })
+            .collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    }
+}
