@@ -4,7 +4,7 @@
 //! and only then; the theme's `syntax.css` colours the `hl-` classes, so that
 //! highlighting follows light and dark mode and keeps its contrast.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
@@ -14,16 +14,28 @@ use syntect::util::LinesWithEndings;
 
 use super::Item;
 
+/// syntect's default syntaxes plus TOML, loaded by the first code block.
+static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+
 /// syntect's default syntaxes plus TOML, which they lack and policy sites use most.
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(|| {
-    let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
-    if let Ok(toml) =
-        SyntaxDefinition::load_from_str(include_str!("toml.sublime-syntax"), true, None)
-    {
-        builder.add(toml);
-    }
-    builder.build()
-});
+fn syntaxes() -> &'static SyntaxSet {
+    SYNTAXES.get_or_init(|| {
+        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+        if let Ok(toml) =
+            SyntaxDefinition::load_from_str(include_str!("toml.sublime-syntax"), true, None)
+        {
+            builder.add(toml);
+        }
+        builder.build()
+    })
+}
+
+/// Whether this process has loaded the syntax definitions (it does so only
+/// for a page with a code block in a known language; loading takes tens of
+/// milliseconds and several MiB).
+pub fn syntaxes_loaded() -> bool {
+    SYNTAXES.get().is_some()
+}
 
 /// Replaces each code block's events with one HTML event; returns whether there were any.
 pub(super) fn highlight_blocks(events: Vec<Item<'_>>) -> (Vec<Item<'_>>, bool) {
@@ -80,7 +92,7 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     if lang.is_empty() || lang == "text" || lang == "plain" {
         return None;
     }
-    let syntaxes = &*SYNTAXES;
+    let syntaxes = syntaxes();
     let syntax = syntaxes.find_syntax_by_token(lang)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(
         syntax,
