@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use memchr::memmem;
+
 /// Opens a marker (a private-use character that source text never keeps).
 pub const OPEN: char = '\u{E000}';
 /// Closes a marker.
@@ -77,20 +79,33 @@ fn parse(body: &str) -> Option<Marker<'_>> {
 const OPEN_ENCODED: &str = "%EE%80%80";
 const CLOSE_ENCODED: &str = "%EE%80%81";
 
-/// Replaces every marker in `html` with what `replace` returns for it.
-pub fn resolve<'h>(html: &'h str, mut replace: impl FnMut(Marker<'_>) -> String) -> Cow<'h, str> {
-    if html.contains(OPEN_ENCODED) {
-        let decoded = html
-            .replace(OPEN_ENCODED, &OPEN.to_string())
-            .replace(CLOSE_ENCODED, &CLOSE.to_string());
-        return Cow::Owned(resolve(&decoded, replace).into_owned());
-    }
-    if !html.contains(OPEN) {
+/// `html` with markers that pulldown-cmark percent-encoded inside an `href`
+/// turned back into markers. The Markdown stage does this once per section,
+/// so that resolving them for each page finds them in one form only.
+pub fn decode(html: &str) -> Cow<'_, str> {
+    if memmem::find(html.as_bytes(), OPEN_ENCODED.as_bytes()).is_none() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find(OPEN) {
+    Cow::Owned(
+        html.replace(OPEN_ENCODED, &OPEN.to_string())
+            .replace(CLOSE_ENCODED, &CLOSE.to_string()),
+    )
+}
+
+/// Replaces every marker in `html` with what `replace` returns for it.
+pub fn resolve<'h>(html: &'h str, mut replace: impl FnMut(Marker<'_>) -> String) -> Cow<'h, str> {
+    if let Cow::Owned(decoded) = decode(html) {
+        return Cow::Owned(resolve(&decoded, replace).into_owned());
+    }
+    let open = OPEN.to_string();
+    let finder = memmem::Finder::new(open.as_bytes());
+    let Some(first) = finder.find(html.as_bytes()) else {
+        return Cow::Borrowed(html);
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    out.push_str(&html[..first]);
+    let mut rest = &html[first..];
+    while let Some(start) = finder.find(rest.as_bytes()) {
         out.push_str(&rest[..start]);
         let after = &rest[start + OPEN.len_utf8()..];
         match after.find(CLOSE) {
@@ -133,6 +148,18 @@ mod tests {
             "<a href=\"P[online-safety|reporting]\">a</a><a href=\"P[behaviour|-]\">b</a>S3\
              <a href=\"../glossary/index.html#dsl\">c</a>"
         );
+    }
+
+    #[test]
+    fn percent_encoded_markers_in_hrefs_resolve() {
+        let html = format!("<a href=\"{OPEN_ENCODED}policy:x{CLOSE_ENCODED}\">x</a> 100%");
+        assert_eq!(
+            decode(&html),
+            format!("<a href=\"{}\">x</a> 100%", policy("x", None))
+        );
+        let out = resolve(&html, |_| "../x/".into());
+        assert_eq!(out, "<a href=\"../x/\">x</a> 100%");
+        assert!(matches!(decode("100% plain"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Splitting a body at its headings into sections with stable, unique anchors
 //! and their audience tags, each section's HTML rendered once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd, html};
 use super::Item;
 use super::footnotes;
 use crate::diagnostics::Diagnostics;
+use crate::markers;
 
 /// An audience tag on a heading: `{audience=staff,governors}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +111,14 @@ impl Builder<'_> {
             Some(section) => &mut section.html,
             None => &mut self.intro,
         };
+        let start = target.len();
         html::push_html(target, self.chunk.drain(..));
+        // pulldown-cmark percent-encodes link markers in hrefs; decode them
+        // here, once, rather than on every page that shows the section.
+        if let Cow::Owned(decoded) = markers::decode(&target[start..]) {
+            target.truncate(start);
+            target.push_str(&decoded);
+        }
     }
 
     fn footnote_reference(&mut self, name: &str, line: usize) -> Event<'static> {

@@ -103,14 +103,30 @@ pub struct Renderer<'a> {
     page_bodies: Vec<Option<Body>>,
 }
 
+/// Above this many policies, an audience's landing page lists each policy's
+/// sections for that audience as links to its view, instead of showing them
+/// in full: a trust with thousands of policies would otherwise get landing
+/// pages of hundreds of megabytes, too big to build in memory or to read.
+pub const FULL_LANDING_LIMIT: usize = 100;
+
 #[derive(Serialize)]
 struct Entry<'a> {
     #[serde(flatten)]
     card: PolicyCard<'a>,
     view_url: String,
     audience_summary: Option<&'a str>,
+    /// The sections in full (empty on a compact landing page).
     body: String,
     footnotes: String,
+    /// The top-level sections as links (on a compact landing page only).
+    sections: Vec<SectionLink<'a>>,
+}
+
+/// A link to one section of an audience's view of a policy.
+#[derive(Serialize)]
+struct SectionLink<'a> {
+    title: &'a str,
+    url: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -243,9 +259,12 @@ impl<'a> Renderer<'a> {
             PageKind::Audience(a) => {
                 links.audience = Some(a);
                 let audience = &site.config.audiences[a];
-                let entries = self.audience_entries(a, &links);
+                let count = site.policies.iter().filter(|p| p.views.contains(a)).count();
+                let compact = count > FULL_LANDING_LIMIT;
+                let entries = self.audience_entries(a, &links, compact);
                 context.insert("audience", &AudienceView::new(audience, &root));
                 context.insert("entries", &entries);
+                context.insert("compact", &compact);
                 context.insert("page_title", &audience.label);
                 context.insert("description", &audience.description);
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], &audience.label));
@@ -292,26 +311,24 @@ impl<'a> Renderer<'a> {
     }
 
     /// The landing-page entries of audience `a`: every policy with a view for
-    /// them, with the sections that apply.
-    fn audience_entries(&self, a: usize, links: &PageLinks) -> Vec<Entry<'a>> {
+    /// them, with the sections that apply (in full, or as links when `compact`).
+    fn audience_entries(&self, a: usize, links: &PageLinks, compact: bool) -> Vec<Entry<'a>> {
         let site = self.site;
         site.policies
             .iter()
             .enumerate()
             .filter(|(_, p)| p.views.contains(a))
             .map(|(i, policy)| {
-                let prefix = format!("{}--", policy.id());
-                let full_url = links.full_policy(policy.id(), None);
-                let options = BodyOptions {
-                    audience: Some(a),
-                    level_shift: 1,
-                    id_prefix: &prefix,
-                    full_url: Some(&full_url),
+                let (body, footnotes, sections) = if compact {
+                    (
+                        String::new(),
+                        String::new(),
+                        section_links(policy, a, links),
+                    )
+                } else {
+                    let (body, footnotes) = self.entry_sections(i, a, links);
+                    (body, footnotes, Vec::new())
                 };
-                let html = body::sections_html(policy, self.policy_body(i), site, &options);
-                let notes = body::footnotes_html(policy, Some(a), &prefix);
-                let prefix_notes =
-                    |html: String| html.replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
                 Entry {
                     card: PolicyCard::new(policy, links.root),
                     view_url: links.view(a, policy.id(), None),
@@ -321,11 +338,33 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .find(|(x, _)| *x == a)
                         .map(|(_, t)| t.as_str()),
-                    body: prefix_notes(links.resolve(&html)),
-                    footnotes: links.resolve(&notes),
+                    body,
+                    footnotes,
+                    sections,
                 }
             })
             .collect()
+    }
+
+    /// Policy `i`'s sections and footnotes for audience `a`, in full, with
+    /// ids prefixed so that many policies can share the landing page.
+    fn entry_sections(&self, i: usize, a: usize, links: &PageLinks) -> (String, String) {
+        let site = self.site;
+        let policy = &site.policies[i];
+        let prefix = format!("{}--", policy.id());
+        let full_url = links.full_policy(policy.id(), None);
+        let options = BodyOptions {
+            audience: Some(a),
+            level_shift: 1,
+            id_prefix: &prefix,
+            full_url: Some(&full_url),
+        };
+        let html = body::sections_html(policy, self.policy_body(i), site, &options);
+        let notes = body::footnotes_html(policy, Some(a), &prefix);
+        let body = links
+            .resolve(&html)
+            .replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
+        (body, links.resolve(&notes))
     }
 
     /// The tracker's rows: overdue first, then due soon, then by due date.
@@ -337,6 +376,25 @@ impl<'a> Renderer<'a> {
             .map(|p| PolicyCard::new(p, root))
             .collect()
     }
+}
+
+/// The top-level sections of `policy` that audience `a` sees, as links into its view.
+fn section_links<'p>(
+    policy: &'p crate::site::Policy,
+    a: usize,
+    links: &PageLinks,
+) -> Vec<SectionLink<'p>> {
+    policy
+        .body()
+        .sections
+        .iter()
+        .zip(&policy.source.section_audiences)
+        .filter(|(section, set)| section.parent.is_none() && set.contains(a))
+        .map(|(section, _)| SectionLink {
+            title: &section.title_text,
+            url: links.view(a, policy.id(), Some(&section.anchor)),
+        })
+        .collect()
 }
 
 /// Overdue, then due soon, then current, then unknown; each by due date, then title, then id.

@@ -2,6 +2,7 @@
 //! file by the site's own `templates/` folder, compiled once per build.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
@@ -89,6 +90,7 @@ impl Templates {
             .collect();
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape);
         let result = tera.add_raw_templates(
             sources
                 .iter()
@@ -146,9 +148,53 @@ impl Templates {
     }
 }
 
+/// Escapes HTML exactly as tera's default does (`&`, `<`, `>`, `"`, `'`), but
+/// writes each run of plain text at once: tera's own writes byte by byte, and
+/// was the largest single cost of rendering a page.
+fn escape(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_matches_teras_default() {
+        for input in [
+            "",
+            "plain text",
+            "<b>Tom & Jerry's \"show\"</b>",
+            "&&",
+            "ends with <",
+            "> starts",
+            "café – naïve ✓ 'quoted'",
+        ] {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            escape(input, &mut ours).unwrap();
+            tera::escape_html(input, &mut theirs).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{input}"
+            );
+        }
+    }
 
     #[test]
     fn defaults_compile() {
