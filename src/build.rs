@@ -113,7 +113,8 @@ pub fn load(
         }
     }
 
-    let site = Site::assemble(config, policies, pages, data, today, diagnostics);
+    let mut site = Site::assemble(config, policies, pages, data, today, diagnostics);
+    release_prose(&mut site);
     let templates = match Templates::load(root) {
         Ok(t) => Some(t),
         Err(errors) => {
@@ -130,6 +131,15 @@ pub fn load(
         templates: templates?,
         assets,
     })
+}
+
+/// Frees each body's plain-text prose once the site-wide checks that read it
+/// have run: rendering never reads it, and for a trust with 10,000 policies it
+/// is over 100 MiB of the model.
+fn release_prose(site: &mut Site) {
+    for policy in &mut site.policies {
+        policy.source.body.prose = Vec::new();
+    }
 }
 
 /// Renders a loaded site into `sink`, adding any errors to `diagnostics`.

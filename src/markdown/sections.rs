@@ -94,18 +94,18 @@ fn valid_anchor(anchor: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
-struct Builder<'p> {
+struct Builder<'p, 'a> {
     path: &'p Path,
     intro: String,
     sections: Vec<Section>,
     explicit: Vec<Option<String>>,
-    chunk: Vec<Event<'static>>,
+    chunk: Vec<Event<'a>>,
     footnote_order: Vec<(String, usize)>,
     prose: Vec<super::Prose>,
     prose_text: Option<(usize, String)>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'_, 'a> {
     fn flush(&mut self) {
         let target = match self.sections.last_mut() {
             Some(section) => &mut section.html,
@@ -180,7 +180,11 @@ impl Builder<'_> {
 }
 
 /// Splits `events` into the intro and sections, checking heading attributes.
-pub(super) fn split(events: Vec<Item<'_>>, path: &Path, diagnostics: &mut Diagnostics) -> Split {
+pub(super) fn split<'a>(
+    events: Vec<Item<'a>>,
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Split {
     let top_level = events
         .iter()
         .filter_map(|(e, _)| match e {
@@ -218,12 +222,12 @@ pub(super) fn split(events: Vec<Item<'_>>, path: &Path, diagnostics: &mut Diagno
                         Event::End(TagEnd::Heading(_)) => break,
                         Event::Text(t) | Event::Code(t) => {
                             title_text.push_str(&t);
-                            inner.push(Event::Text(t).into_static());
+                            inner.push(Event::Text(t));
                         }
                         Event::FootnoteReference(name) => {
                             inner.push(b.footnote_reference(&name, line));
                         }
-                        other => inner.push(other.into_static()),
+                        other => inner.push(other),
                     }
                 }
                 let mut title_html = String::new();
@@ -289,13 +293,18 @@ pub(super) fn split(events: Vec<Item<'_>>, path: &Path, diagnostics: &mut Diagno
             }
             event => {
                 b.track_prose(&event, line);
-                b.chunk.push(event.into_static());
+                b.chunk.push(event);
             }
         }
     }
     b.end_prose();
     b.flush();
     assign_anchors(&mut b.sections, &b.explicit, path, diagnostics);
+    // The HTML is kept for the whole build: give back what growing it left spare.
+    b.intro.shrink_to_fit();
+    for section in &mut b.sections {
+        section.html.shrink_to_fit();
+    }
     Split {
         intro: b.intro,
         sections: b.sections,

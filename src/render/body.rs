@@ -27,29 +27,22 @@ pub struct PageLinks<'a> {
 impl PageLinks<'_> {
     /// The URL of the full policy `id` (and section), from this page.
     pub fn full_policy(&self, id: &str, anchor: Option<&str>) -> String {
-        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
         if self.audience.is_none() && self.policy == Some(id) {
-            return if fragment.is_empty() {
-                "#".into()
-            } else {
-                fragment
-            };
+            return fragment(anchor);
         }
-        format!("{}policies/{id}/index.html{fragment}", self.root)
+        url([self.root, "policies/", id, "/index.html"], anchor)
     }
 
     /// The URL of audience `audience`'s view of policy `id`, from this page.
     pub fn view(&self, audience: usize, id: &str, anchor: Option<&str>) -> String {
-        let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
         if self.audience == Some(audience) && self.policy == Some(id) {
-            return if fragment.is_empty() {
-                "#".into()
-            } else {
-                fragment
-            };
+            return fragment(anchor);
         }
         let audience = &self.site.config.audiences[audience].id;
-        format!("{}for/{audience}/{id}/index.html{fragment}", self.root)
+        url(
+            [self.root, "for/", audience, "/", id, "/index.html"],
+            anchor,
+        )
     }
 
     /// Where a `policy:` link goes from this page: the reader's own view of
@@ -73,6 +66,29 @@ impl PageLinks<'_> {
         })
         .into_owned()
     }
+}
+
+/// A link to a place on the same page: `#anchor`, or `#` for its top.
+fn fragment(anchor: Option<&str>) -> String {
+    match anchor {
+        Some(a) => format!("#{a}"),
+        None => "#".into(),
+    }
+}
+
+/// The URL made of `parts` and `#anchor`, built without the formatting
+/// machinery: pages ask for thousands of these.
+fn url<const N: usize>(parts: [&str; N], anchor: Option<&str>) -> String {
+    let len = parts.iter().map(|p| p.len()).sum::<usize>() + anchor.map_or(0, |a| a.len() + 1);
+    let mut url = String::with_capacity(len);
+    for part in parts {
+        url.push_str(part);
+    }
+    if let Some(a) = anchor {
+        url.push('#');
+        url.push_str(a);
+    }
+    url
 }
 
 /// How to show a policy's body on one page.

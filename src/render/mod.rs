@@ -101,6 +101,9 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     policy_bodies: Vec<Option<Body>>,
     page_bodies: Vec<Option<Body>>,
+    /// The context every page at a given depth starts from (`root`, `site`,
+    /// `today`), serialised once per depth rather than once per page.
+    base_contexts: Vec<(String, Context)>,
 }
 
 /// Above this many policies, an audience's landing page lists each policy's
@@ -148,11 +151,16 @@ impl<'a> Renderer<'a> {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
+        let base_contexts = ["", "../", "../../", "../../../"]
+            .into_iter()
+            .map(|root| (root.to_string(), base_context(site, root)))
+            .collect();
         Ok(Self {
             site,
             templates,
             policy_bodies,
             page_bodies,
+            base_contexts,
         })
     }
 
@@ -199,10 +207,11 @@ impl<'a> Renderer<'a> {
             audience: None,
             policy: None,
         };
-        let mut context = Context::new();
-        context.insert("root", &root);
-        context.insert("site", &SiteView::new(site, &root));
-        context.insert("today", &dates::iso(site.today));
+        let mut context = self
+            .base_contexts
+            .iter()
+            .find(|(r, _)| *r == root)
+            .map_or_else(|| base_context(site, &root), |(_, c)| c.clone());
         let template = match page {
             PageKind::Home => {
                 context.insert("page_title", &format!("{} policies", site.config.school));
@@ -376,6 +385,15 @@ impl<'a> Renderer<'a> {
             .map(|p| PolicyCard::new(p, root))
             .collect()
     }
+}
+
+/// What every page whose way back to the root is `root` starts with.
+fn base_context(site: &Site, root: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("root", root);
+    context.insert("site", &SiteView::new(site, root));
+    context.insert("today", &dates::iso(site.today));
+    context
 }
 
 /// The top-level sections of `policy` that audience `a` sees, as links into its view.
