@@ -32,6 +32,9 @@ use policyweb::render::{self, PageKind, Renderer};
 const SEED: u64 = 1;
 const TODAY: &str = "2026-11-21";
 
+/// Chooses the pages of one kind.
+type PageFilter = fn(&PageKind) -> bool;
+
 /// One timed run of the binary.
 struct Run {
     wall: Duration,
@@ -137,6 +140,8 @@ fn time_builds(bin: &Path, site: &Path, out: &Path, runs: usize) -> Vec<Run> {
     (0..runs).map(|_| run_once(bin, site, out)).collect()
 }
 
+// The child is reaped by `wait`, through wait4, which also gives its rusage.
+#[allow(clippy::zombie_processes)]
 fn run_once(bin: &Path, site: &Path, out: &Path) -> Run {
     let start = Instant::now();
     let child = Command::new(bin)
@@ -233,7 +238,7 @@ fn stage_times(site: &Path) -> Vec<(String, Duration)> {
     let renderer = Renderer::new(&loaded.site, &loaded.templates).expect("shortcodes render");
     times.push(("shortcodes".into(), start.elapsed()));
     let pages = render::pages(&loaded.site);
-    let kinds: [(&str, fn(&PageKind) -> bool); 4] = [
+    let kinds: [(&str, PageFilter); 4] = [
         ("render policy pages", |p| matches!(p, PageKind::Policy(_))),
         ("render audience views", |p| matches!(p, PageKind::View(..))),
         ("render audience landing pages", |p| {
@@ -247,7 +252,7 @@ fn stage_times(site: &Path) -> Vec<(String, Duration)> {
         }),
     ];
     for (label, wanted) in kinds {
-        let chosen: Vec<PageKind> = pages.iter().copied().filter(|p| wanted(p)).collect();
+        let chosen: Vec<PageKind> = pages.iter().copied().filter(wanted).collect();
         let start = Instant::now();
         let bytes: usize = chosen
             .par_iter()
