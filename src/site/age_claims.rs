@@ -209,8 +209,11 @@ pub fn claims_by_clause(text: &str, table_context: bool, data: &AgeLimits) -> Ve
             .into_iter()
             .filter(|a| a.strong || context)
             .collect();
+        if ages.is_empty() {
+            continue;
+        }
         let mentions = mentions(tokens, data);
-        if ages.is_empty() || mentions.is_empty() {
+        if mentions.is_empty() {
             continue;
         }
         for clause in clauses(tokens, &ages, &mentions) {
