@@ -2,30 +2,12 @@
 //! checked for the tables they render, the errors bad data and bad shortcodes
 //! give, stale-data warnings at their boundary, and stale ages in prose.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
-/// A fixture site in a temporary folder, at `DIR/site`.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-/// What one run of the binary did.
-struct Run {
-    code: i32,
-    stderr: String,
-}
-
-impl Run {
-    /// The stderr lines that are warnings or errors.
-    fn diagnostics(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.contains(": warning: ") || l.contains(": error: "))
-            .collect()
-    }
-}
+use support::Site;
 
 const DATA: &str = "\
 checked = \"2026-09-01\"
@@ -58,60 +40,34 @@ min_age = 13
 source = \"https://example.com/x-terms\"
 ";
 
-impl Site {
-    /// A site with the age data above and no policies.
-    fn new() -> Self {
-        let site = Site {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        site.write("site.toml", "school = \"Fernhill Primary School\"\n");
-        site.write("data/age-limits.toml", DATA);
-        site
-    }
+/// A site with the age data above and no policies.
+fn new_site() -> Site {
+    Site::new(&[
+        ("site.toml", "school = \"Fernhill Primary School\"\n"),
+        ("data/age-limits.toml", DATA),
+    ])
+}
 
-    fn root(&self) -> PathBuf {
-        self.dir.path().join("site")
-    }
+/// Writes `policies/ID.md` with a title and `body`, which starts on line 4.
+fn policy(site: &Site, id: &str, body: &str) {
+    site.write(
+        &format!("policies/{id}.md"),
+        &format!("+++\ntitle = \"Policy {id}\"\n+++\n{body}"),
+    );
+}
 
-    fn write(&self, path: &str, text: &str) {
-        let path = self.root().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+/// `policyweb build . --today TODAY`.
+fn build(site: &Site, today: &str) -> support::Run {
+    site.run(&["build", ".", "--today", today])
+}
 
-    /// Writes `policies/ID.md` with a title and `body`, which starts on line 4.
-    fn policy(&self, id: &str, body: &str) {
-        self.write(
-            &format!("policies/{id}.md"),
-            &format!("+++\ntitle = \"Policy {id}\"\n+++\n{body}"),
-        );
+/// `policyweb check . --today TODAY` (and `--strict`).
+fn check(site: &Site, today: &str, strict: bool) -> support::Run {
+    let mut args = vec!["check", ".", "--today", today];
+    if strict {
+        args.push("--strict");
     }
-
-    /// Runs `policyweb ARGS` in the temporary folder (so paths start `site/`).
-    fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_policyweb"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn build(&self, today: &str) -> Run {
-        self.run(&["build", "site", "--today", today])
-    }
-
-    fn html(&self, page: &str) -> String {
-        fs::read_to_string(self.root().join("public").join(page))
-            .unwrap_or_else(|e| panic!("{page}: {e}"))
-    }
-
-    fn published(&self) -> bool {
-        self.root().join("public").exists()
-    }
+    site.run(&args)
 }
 
 /// The (platform, age) hooks of every age-table row in `html`, in order.
@@ -143,8 +99,9 @@ fn assert_contains(haystack: &str, needle: &str) {
 
 #[test]
 fn a_stale_age_in_prose_is_a_warning_with_its_file_and_line() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "social-media",
         "## Minimum ages\n\
          \n\
@@ -152,29 +109,30 @@ fn a_stale_age_in_prose_is_a_warning_with_its_file_and_line() {
          \n\
          - Twitter users must be 18 or over.\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.diagnostics(),
         [
-            "site/policies/social-media.md:6: warning: this says the minimum age for WhatsApp is \
-             16 (\"16 or above\"), but site/data/age-limits.toml gives 13 (checked 1 September \
+            "./policies/social-media.md:6: warning: this says the minimum age for WhatsApp is \
+             16 (\"16 or above\"), but ./data/age-limits.toml gives 13 (checked 1 September \
              2026); show the ages with {{ age_limits(platforms=[\"WhatsApp\"]) }} instead of \
              typing them",
-            "site/policies/social-media.md:8: warning: this says the minimum age for Twitter is \
-             18 (\"18 or over\"), but site/data/age-limits.toml gives 13 (checked 1 September \
+            "./policies/social-media.md:8: warning: this says the minimum age for Twitter is \
+             18 (\"18 or over\"), but ./data/age-limits.toml gives 13 (checked 1 September \
              2026); show the ages with {{ age_limits(platforms=[\"X\"]) }} instead of typing them",
         ]
     );
-    let check = site.run(&["check", "site", "--today", "2026-11-21", "--strict"]);
-    assert_eq!(check.code, 1, "{}", check.stderr);
-    assert_eq!(check.diagnostics().len(), 2, "{}", check.stderr);
+    let checked = check(&site, "2026-11-21", true);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    assert_eq!(checked.diagnostics().len(), 2, "{}", checked.stderr);
 }
 
 #[test]
 fn prose_that_agrees_or_gives_no_age_is_not_warned_about() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "online-safety",
         "Most social media sites have a minimum age of 13.\n\
          \n\
@@ -191,17 +149,18 @@ fn prose_that_agrees_or_gives_no_age_is_not_warned_about() {
          \n\
          Parents should check the apps their child uses.\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.diagnostics(), Vec::<&str>::new());
-    let check = site.run(&["check", "site", "--today", "2026-11-21", "--strict"]);
-    assert_eq!(check.code, 0, "{}", check.stderr);
+    let checked = check(&site, "2026-11-21", true);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
 }
 
 #[test]
 fn a_hard_coded_table_with_a_stale_row_is_caught() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "social-media",
         "Published age limits:\n\
          \n\
@@ -210,12 +169,12 @@ fn a_hard_coded_table_with_a_stale_row_is_caught() {
          | TikTok | 13 |\n\
          | WhatsApp | 16 |\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     let lines = run.diagnostics();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
         lines[0].starts_with(
-            "site/policies/social-media.md:9: warning: this says the minimum age for WhatsApp is 16,"
+            "./policies/social-media.md:9: warning: this says the minimum age for WhatsApp is 16,"
         ),
         "{}",
         lines[0]
@@ -224,10 +183,10 @@ fn a_hard_coded_table_with_a_stale_row_is_caught() {
 
 #[test]
 fn the_age_page_shows_every_platform_by_age_then_name() {
-    let site = Site::new();
-    let run = site.build("2026-11-21");
+    let site = new_site();
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let html = site.html("age-limits/index.html");
+    let html = site.page("age-limits/index.html");
     assert_eq!(
         rows(&html),
         [
@@ -264,14 +223,14 @@ fn the_age_page_shows_every_platform_by_age_then_name() {
 
 #[test]
 fn parents_and_pupils_landing_pages_show_and_link_the_table() {
-    let site = Site::new();
-    site.build("2026-11-21");
-    let parents = site.html("for/parents/index.html");
+    let site = new_site();
+    build(&site, "2026-11-21");
+    let parents = site.page("for/parents/index.html");
     assert_contains(&parents, "<a href=\"#pw-ages\">");
     assert_contains(&parents, "<a href=\"../../age-limits/index.html\">");
     assert_eq!(rows(&parents).len(), 5);
     assert_contains(&parents, "<table class=\"age-limits\">");
-    let pupils = site.html("for/pupils/index.html");
+    let pupils = site.page("for/pupils/index.html");
     assert_contains(
         &pupils,
         "You need to be 13 to have your own account on most of these apps. Always ask a grown-up first.",
@@ -284,7 +243,7 @@ fn parents_and_pupils_landing_pages_show_and_link_the_table() {
         "the pupils' table leaves out the sources"
     );
     for other in ["staff", "governors"] {
-        let html = site.html(&format!("for/{other}/index.html"));
+        let html = site.page(&format!("for/{other}/index.html"));
         assert!(rows(&html).is_empty(), "{other} has no table");
         assert!(!html.contains("pw-ages"), "{other} has no link to it");
     }
@@ -292,22 +251,23 @@ fn parents_and_pupils_landing_pages_show_and_link_the_table() {
 
 #[test]
 fn show_age_limits_in_site_toml_chooses_the_landing_pages() {
-    let site = Site::new();
+    let site = new_site();
     site.write(
         "site.toml",
         "school = \"Fernhill Primary School\"\n\
          [[audience]]\nid = \"staff\"\nlabel = \"Staff\"\nshow_age_limits = true\n\
          [[audience]]\nid = \"parents\"\nlabel = \"Parents\"\nshow_age_limits = false\n",
     );
-    site.build("2026-11-21");
-    assert_eq!(rows(&site.html("for/staff/index.html")).len(), 5);
-    assert!(rows(&site.html("for/parents/index.html")).is_empty());
+    build(&site, "2026-11-21");
+    assert_eq!(rows(&site.page("for/staff/index.html")).len(), 5);
+    assert!(rows(&site.page("for/parents/index.html")).is_empty());
 }
 
 #[test]
 fn a_shortcode_renders_the_whole_table_or_the_platforms_named() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "online-safety",
         "Every platform:\n\
          \n\
@@ -317,9 +277,9 @@ fn a_shortcode_renders_the_whole_table_or_the_platforms_named() {
          \n\
          {{ age_limits(platforms=[\"WhatsApp\", \"Chatterbox\", \"roblox\", \"WhatsApp\"], plain=true) }}\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let html = site.html("policies/online-safety/index.html");
+    let html = site.page("policies/online-safety/index.html");
     let (full, subset) = html.split_once("<section id=\"for-pupils\"").unwrap();
     assert_eq!(rows(full).len(), 5);
     assert_eq!(
@@ -336,18 +296,19 @@ fn a_shortcode_renders_the_whole_table_or_the_platforms_named() {
 
 #[test]
 fn a_partial_table_links_to_every_platform() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "online-safety",
         "## Ages\n\n{{ age_limits(platforms=[\"TikTok\", \"WhatsApp\"]) }}\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
     for (page, root) in [
         ("policies/online-safety/index.html", "../../"),
         ("for/parents/online-safety/index.html", "../../../"),
     ] {
-        let html = site.html(page);
+        let html = site.page(page);
         assert_eq!(
             rows(&html),
             [row("TikTok", 13), row("WhatsApp", 13)],
@@ -364,13 +325,13 @@ fn a_partial_table_links_to_every_platform() {
 
 /// Builds a site whose age data is `data`, expecting it to fail with exactly `expected`.
 fn assert_bad_data(data: &str, expected: &str) {
-    let site = Site::new();
+    let site = new_site();
     site.write("data/age-limits.toml", data);
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 1, "{data}\n{}", run.stderr);
     assert_eq!(run.diagnostics(), [expected], "{data}");
     assert_contains(&run.stderr, "nothing was published");
-    assert!(!site.published());
+    assert!(!site.root().join("public").exists());
 }
 
 #[test]
@@ -378,36 +339,37 @@ fn each_kind_of_bad_data_is_an_error_at_its_line() {
     let row = "min_age = 13\nsource = \"https://example.com/a\"\n";
     assert_bad_data(
         &format!("checked = \"2026-09-01\"\n\n[[platform]]\n{row}"),
-        "site/data/age-limits.toml:3: error: a [[platform]] needs a name",
+        "./data/age-limits.toml:3: error: a [[platform]] needs a name",
     );
     assert_bad_data(
         "checked = \"2026-09-01\"\n[[platform]]\nname = \"A\"\nmin_age = 13.5\nsource = \"https://example.com/a\"\n",
-        "site/data/age-limits.toml:4: error: min_age of \"A\" must be a whole number from 0 to 21, not 13.5",
+        "./data/age-limits.toml:4: error: min_age of \"A\" must be a whole number from 0 to 21, not 13.5",
     );
     assert_bad_data(
         "checked = \"2026-09-01\"\n[[platform]]\nname = \"A\"\nmin_age = 25\nsource = \"https://example.com/a\"\n",
-        "site/data/age-limits.toml:4: error: min_age of \"A\" must be a whole number from 0 to 21, not 25",
+        "./data/age-limits.toml:4: error: min_age of \"A\" must be a whole number from 0 to 21, not 25",
     );
     assert_bad_data(
         &format!(
             "checked = \"2026-09-01\"\n[[platform]]\nname = \"A\"\n{row}[[platform]]\nname = \"a\"\n{row}"
         ),
-        "site/data/age-limits.toml:6: error: \"a\" is listed twice (first as \"A\" on line 2)",
+        "./data/age-limits.toml:6: error: \"a\" is listed twice (first as \"A\" on line 2)",
     );
     assert_bad_data(
         &format!("checked = \"1 Sept\"\n[[platform]]\nname = \"A\"\n{row}"),
-        "site/data/age-limits.toml:1: error: checked: \"1 Sept\" is not a date in the form YYYY-MM-DD",
+        "./data/age-limits.toml:1: error: checked: \"1 Sept\" is not a date in the form YYYY-MM-DD",
     );
     assert_bad_data(
         "checked = \"2026-09-01\"\n[[platform]]\nname = \"A\"\nmin_age = 13\nsource = \"example.com/terms\"\n",
-        "site/data/age-limits.toml:5: error: source of \"A\" must be a web address starting with https://, not \"example.com/terms\"",
+        "./data/age-limits.toml:5: error: source of \"A\" must be a web address starting with https://, not \"example.com/terms\"",
     );
 }
 
 #[test]
 fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
-    let site = Site::new();
-    site.policy(
+    let site = new_site();
+    policy(
+        &site,
         "online-safety",
         "Intro.\n\
          \n\
@@ -419,9 +381,9 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
          \n\
          {{ age_limits(platform=[\"WhatsApp\"]) }}\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let p = "site/policies/online-safety.md";
+    let p = "./policies/online-safety.md";
     assert_eq!(
         run.diagnostics(),
         [
@@ -436,7 +398,7 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
             ),
             format!(
                 "{p}:10: error: age_limits names \"MySpace\", which is not in \
-                 site/data/age-limits.toml (known: Roblox, TikTok, WhatsApp, X, Chatterbox)"
+                 ./data/age-limits.toml (known: Roblox, TikTok, WhatsApp, X, Chatterbox)"
             ),
             format!(
                 "{p}:12: error: age_limits has no argument \"platform\" (it takes \
@@ -444,45 +406,46 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
             ),
         ]
     );
-    assert!(!site.published());
+    assert!(!site.root().join("public").exists());
 }
 
 #[test]
 fn a_school_can_add_its_own_shortcode() {
-    let site = Site::new();
+    let site = new_site();
     site.write(
         "templates/shortcodes/contact_box.html",
         "<aside class=\"contact\"><p>{{ who }} at {{ school }}: {{ phone }}</p></aside>\n",
     );
-    site.policy(
+    policy(
+        &site,
         "complaints",
         "Talk to us first.\n\
          \n\
          {{ contact_box(who=\"The office\", phone=\"01632 960 000\") }}\n",
     );
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_contains(
-        &site.html("policies/complaints/index.html"),
+        &site.page("policies/complaints/index.html"),
         "<aside class=\"contact\"><p>The office at Fernhill Primary School: 01632 960 000</p></aside>",
     );
 }
 
 #[test]
 fn an_error_in_a_schools_shortcode_names_the_call_and_the_template() {
-    let site = Site::new();
+    let site = new_site();
     site.write(
         "templates/shortcodes/contact_box.html",
         "<aside>\n{{ who }} {{ nobody.name }}\n</aside>\n",
     );
-    site.policy("complaints", "\n{{ contact_box(who=\"Office\") }}\n");
-    let run = site.build("2026-11-21");
+    policy(&site, "complaints", "\n{{ contact_box(who=\"Office\") }}\n");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 1, "{}", run.stderr);
     let lines = run.diagnostics();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
-    let template = Path::new("site/templates/shortcodes/contact_box.html");
+    let template = Path::new("./templates/shortcodes/contact_box.html");
     assert!(
-        lines[0].starts_with("site/policies/complaints.md:5: error: shortcode \"contact_box\""),
+        lines[0].starts_with("./policies/complaints.md:5: error: shortcode \"contact_box\""),
         "{}",
         lines[0]
     );
@@ -491,7 +454,7 @@ fn an_error_in_a_schools_shortcode_names_the_call_and_the_template() {
 
 /// A site whose data was checked on 21 November 2025.
 fn checked_a_year_ago(site_toml_extra: &str) -> Site {
-    let site = Site::new();
+    let site = new_site();
     site.write(
         "data/age-limits.toml",
         &DATA.replace("2026-09-01", "2025-11-21"),
@@ -500,21 +463,22 @@ fn checked_a_year_ago(site_toml_extra: &str) -> Site {
         "site.toml",
         &format!("school = \"Fernhill Primary School\"\n{site_toml_extra}"),
     );
-    site.policy(
+    policy(
+        &site,
         "online-safety",
         "{{ age_limits(platforms=[\"TikTok\"]) }}\n",
     );
     site
 }
 
-const STALE: &str = "site/data/age-limits.toml:1: warning: the minimum ages were last checked \
+const STALE: &str = "./data/age-limits.toml:1: warning: the minimum ages were last checked \
                      on 21 November 2025, more than 12 months ago (age_data_max_age_months in \
                      site.toml): check each platform's terms, then update checked";
 
 #[test]
 fn ages_checked_exactly_the_maximum_age_ago_are_not_stale() {
     let site = checked_a_year_ago("");
-    let run = site.build("2026-11-21");
+    let run = build(&site, "2026-11-21");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.diagnostics(), Vec::<&str>::new());
     for page in [
@@ -523,18 +487,18 @@ fn ages_checked_exactly_the_maximum_age_ago_are_not_stale() {
         "for/parents/index.html",
         "for/pupils/index.html",
     ] {
-        let html = site.html(page);
+        let html = site.page(page);
         assert_contains(&html, "21 November 2025");
         assert!(!html.contains("age-limits-stale"), "{page}");
     }
-    let check = site.run(&["check", "site", "--today", "2026-11-21", "--strict"]);
-    assert_eq!(check.code, 0, "{}", check.stderr);
+    let checked = check(&site, "2026-11-21", true);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
 }
 
 #[test]
 fn one_day_later_they_are_stale_everywhere() {
     let site = checked_a_year_ago("");
-    let run = site.build("2026-11-22");
+    let run = build(&site, "2026-11-22");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.diagnostics(), [STALE]);
     for page in [
@@ -543,29 +507,29 @@ fn one_day_later_they_are_stale_everywhere() {
         "for/parents/index.html",
     ] {
         assert_contains(
-            &site.html(page),
+            &site.page(page),
             "<p class=\"notice age-limits-stale\"><strong>These ages may be out of date.</strong> \
              They were last checked on <time datetime=\"2025-11-21\">21 November 2025</time>, \
              more than 12 months ago.",
         );
     }
     assert_contains(
-        &site.html("for/pupils/index.html"),
+        &site.page("for/pupils/index.html"),
         "They may have changed since then, so ask a grown-up to check.",
     );
-    let check = site.run(&["check", "site", "--today", "2026-11-22"]);
-    assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_eq!(check.diagnostics(), [STALE]);
-    let strict = site.run(&["check", "site", "--today", "2026-11-22", "--strict"]);
+    let lenient = check(&site, "2026-11-22", false);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert_eq!(lenient.diagnostics(), [STALE]);
+    let strict = check(&site, "2026-11-22", true);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
 }
 
 #[test]
 fn age_data_max_age_months_moves_the_boundary() {
     let site = checked_a_year_ago("age_data_max_age_months = 6\n");
-    let fresh = site.run(&["check", "site", "--today", "2026-05-21", "--strict"]);
+    let fresh = check(&site, "2026-05-21", true);
     assert_eq!(fresh.code, 0, "{}", fresh.stderr);
-    let stale = site.run(&["check", "site", "--today", "2026-05-22", "--strict"]);
+    let stale = check(&site, "2026-05-22", true);
     assert_eq!(stale.code, 1, "{}", stale.stderr);
     assert_eq!(
         stale.diagnostics(),
@@ -587,7 +551,7 @@ fn the_example_site_builds_without_age_warnings() {
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("age-limits.toml"), "{stderr}");
     assert!(!stderr.contains("minimum age"), "{stderr}");
-    let html = fs::read_to_string(out.path().join("public/age-limits/index.html")).unwrap();
+    let html = std::fs::read_to_string(out.path().join("public/age-limits/index.html")).unwrap();
     let ages = rows(&html);
     assert!(ages.len() >= 10, "{ages:?}");
     assert!(ages.contains(&row("WhatsApp", 13)));
