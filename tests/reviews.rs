@@ -674,6 +674,23 @@ fn feed_lists_history_and_approvals_newest_first() {
         xml.contains("Trips &amp; &quot;Visits&quot; &lt;Off-site&gt; approved"),
         "{xml}"
     );
+    // The tracker, its timeline and the calendar escape the same title.
+    let tracker = site.page("reviews/index.html");
+    let escaped = "Trips &amp; &quot;Visits&quot; &lt;Off-site&gt;";
+    assert!(
+        tracker.contains(&format!("<title>{escaped}: due 31 March 2027")),
+        "{tracker}"
+    );
+    assert!(
+        tracker.contains(&format!("/index.html\">{escaped}</a></th>")),
+        "{tracker}"
+    );
+    let events = parse_ics(&site.page("reviews.ics"));
+    assert!(
+        events
+            .iter()
+            .any(|e| value(e, "SUMMARY") == "Review due: Trips & \"Visits\" <Off-site>")
+    );
     // Pages point feed readers at it.
     assert!(site.page("index.html").contains(
         "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Larkfield Primary School: policy updates\" href=\"feed.xml\">"
@@ -836,4 +853,26 @@ fn check_prints_a_status_table_in_tracker_order() {
         !run.stdout.contains("warning"),
         "diagnostics stay on stderr"
     );
+}
+
+#[test]
+fn a_site_without_review_dates_has_a_plain_tracker_and_an_empty_calendar() {
+    let site = site(
+        SCHOOL,
+        &[("a", "A", ""), ("b", "B", "approved = \"2026-01-10\"\n")],
+    );
+    build_on(&site, "2026-11-21");
+    let html = site.page("reviews/index.html");
+    assert!(html.contains("<li data-status=\"unknown\"><span class=\"review-count\">2</span>"));
+    assert!(html.contains("No reviews are due in the next 12 months."));
+    assert!(html.contains("<p>No reviews are due in these months.</p>"));
+    assert!(!html.contains("notice-overdue"));
+    assert_eq!(
+        tracker_rows(&site),
+        [
+            ("a".to_string(), "unknown".to_string(), String::new()),
+            ("b".to_string(), "unknown".to_string(), String::new()),
+        ]
+    );
+    assert!(parse_ics(&site.page("reviews.ics")).is_empty());
 }

@@ -368,3 +368,79 @@ fn fallback_colours(status: &str) -> (&'static str, &'static str) {
         _ => ("#e3f4e8", "#1d5e33"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn month(label: &str, iso: &str) -> Column {
+        Column {
+            label: label.into(),
+            month: Some(iso.into()),
+            items: Vec::new(),
+        }
+    }
+
+    fn columns(overdue: bool) -> Vec<Column> {
+        let mut columns = Vec::new();
+        if overdue {
+            columns.push(Column {
+                label: "Overdue".into(),
+                month: None,
+                items: Vec::new(),
+            });
+        }
+        let start = date(2026, 11, 1);
+        for i in 0..MONTHS {
+            let m = start.checked_add(i.months()).unwrap();
+            columns.push(month(&month_name(m), &dates::iso(m)[..7]));
+        }
+        columns
+    }
+
+    #[test]
+    fn dates_fall_within_their_month_columns() {
+        let columns = columns(true);
+        let picture = Picture::new(&columns, date(2026, 11, 1), date(2026, 11, 21), None);
+        let first = PAD + COLUMN; // after the overdue column
+        let cases = [
+            (date(2026, 10, 31), false, None),
+            (date(2026, 11, 1), false, Some(first)),
+            (date(2026, 11, 30), true, Some(first + COLUMN)),
+            (date(2026, 12, 1), false, Some(first + COLUMN)),
+            (date(2027, 2, 28), true, Some(first + 4.0 * COLUMN)),
+            (date(2027, 10, 31), true, Some(first + 12.0 * COLUMN)),
+            (date(2028, 6, 1), false, Some(first + 12.0 * COLUMN)),
+        ];
+        for (day, end_of_day, expected) in cases {
+            assert_eq!(picture.date_x(day, end_of_day), expected, "{day}");
+        }
+    }
+
+    #[test]
+    fn an_empty_timeline_says_so() {
+        let columns = columns(false);
+        let picture = Picture::new(&columns, date(2026, 11, 1), date(2026, 11, 21), None);
+        assert_eq!(
+            picture.description(),
+            "No reviews are due in the next 12 months."
+        );
+        let svg = picture.draw();
+        assert!(svg.starts_with("<svg class=\"timeline-chart\""));
+        assert!(svg.contains(&format!("height=\"{}\"", TOP + STEP + AXIS)));
+        assert!(!svg.contains("Overdue"));
+        assert!(svg.contains(">Nov</text>") && svg.contains(">Oct</text>"));
+        assert_eq!(
+            svg.matches(">2027</text>").count(),
+            1,
+            "the year under January"
+        );
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(month_name(date(2027, 1, 1)), "January 2027");
+        assert_eq!(month_name(date(2026, 12, 31)), "December 2026");
+    }
+}
