@@ -168,6 +168,7 @@ impl Site {
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
         site.check_age_data(diagnostics);
+        review::overdue_warnings(&site, diagnostics);
         site
     }
 
