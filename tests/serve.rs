@@ -97,11 +97,17 @@ struct Server {
 
 impl Server {
     fn start(site: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .arg("serve")
             .arg(site)
             .args(["--port", "0", "--today", "2026-01-15"])
-            .args(extra)
+            .args(extra);
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Self {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -494,6 +500,50 @@ fn answers_like_a_static_host() {
 }
 
 #[test]
+fn keeps_connections_alive_and_refuses_oversized_or_stalled_requests() {
+    let fixture = Fixture::new();
+    let server = fixture.serve();
+    let host = server.addr;
+    let pipelined = exchange(
+        server.addr,
+        format!(
+            "GET /theme/style.css HTTP/1.1\r\nHost: {host}\r\n\r\n\
+             HEAD / HTTP/1.1\r\nHost: {host}\r\n\r\n\
+             GET /policies/visitors HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(
+        pipelined.matches("HTTP/1.1 200 OK").count(),
+        2,
+        "{pipelined}"
+    );
+    assert!(pipelined.contains("HTTP/1.1 302 Found"), "{pipelined}");
+
+    let stalled = TcpStream::connect(server.addr).unwrap();
+    (&stalled)
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.")
+        .unwrap();
+    assert_eq!(
+        server.get("/").status,
+        200,
+        "a stalled client holds up no one"
+    );
+
+    let huge = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nX-Filler: {}\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    assert_eq!(send(server.addr, huge.as_bytes()).status, 431);
+    let long_path = format!("/{}", "a".repeat(8192));
+    assert_eq!(server.get(&long_path).status, 404);
+    assert_eq!(
+        send(server.addr, b"\x16\x03\x01\x00\x05hello\r\n\r\n").status,
+        400
+    );
+}
+
+#[test]
 fn tells_open_pages_to_reload_after_an_edit() {
     let fixture = Fixture::new();
     let server = fixture.serve();
@@ -558,6 +608,47 @@ fn answers_every_request_of_a_burst_during_rebuilds() {
         "{statuses:?}"
     );
     assert_eq!(statuses.iter().filter(|&&s| s == 404).count(), 50);
+}
+
+#[test]
+fn saving_ten_files_at_once_rebuilds_once() {
+    let fixture = Fixture::new();
+    let server = fixture.serve();
+    for n in 0..10 {
+        let text = format!("+++\ntitle = \"Extra {n}\"\n+++\n\nText number {n}.\n");
+        fixture.write(&format!("policies/extra-{n}.md"), &text);
+    }
+    server.poll("/policies/extra-9/", "appeared", |r| r.status == 200);
+    thread::sleep(Duration::from_millis(600));
+    let stderr = server.stderr();
+    assert_eq!(stderr.matches("rebuilt in").count(), 1, "{stderr}");
+    assert!(stderr.contains("(10 files parsed)"), "{stderr}");
+}
+
+/// Each connection costs the server two file descriptors; with few allowed,
+/// a flood of connections makes accepting fail, and the server must recover.
+#[cfg(unix)]
+#[test]
+fn keeps_answering_after_running_out_of_file_descriptors() {
+    let fixture = Fixture::new();
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("ulimit -n 48 && exec \"$0\" serve \"$1\" --port 0 --today 2026-01-15")
+        .arg(BIN)
+        .arg(fixture.site());
+    let server = Server::spawn(command);
+    assert_eq!(server.get("/").status, 200);
+    let flood: Vec<TcpStream> = (0..60)
+        .filter_map(|_| TcpStream::connect(server.addr).ok())
+        .collect();
+    let start = Instant::now();
+    while !server.stderr().contains("cannot accept connections") {
+        assert!(start.elapsed() < WAIT, "accepting never failed");
+        thread::sleep(Duration::from_millis(20));
+    }
+    drop(flood);
+    server.poll("/", "answered again", |r| r.status == 200);
 }
 
 #[test]

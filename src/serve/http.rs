@@ -3,16 +3,36 @@
 //! `x/index.html`, `/x` redirected to `/x/` when that is a folder, the site's
 //! 404 page for anything else, and the preview's script injected into HTML.
 
-use std::io::Cursor;
+use std::io::{self, Write};
 use std::net::IpAddr;
 use std::sync::Arc;
-
-use tiny_http::{Header, Method, Response, StatusCode};
 
 use super::inject::{self, RESERVED, SCRIPT_PATH, STYLE_PATH};
 use super::path::SitePath;
 use super::reload::EVENTS_PATH;
 use super::served::Snapshot;
+
+/// A request's method, as far as the preview cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// HEAD: the headers of a GET, without the body.
+    Head,
+    /// Anything else (refused with 405).
+    Other,
+}
+
+impl Method {
+    /// The method named `name` (methods are case-sensitive).
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            _ => Method::Other,
+        }
+    }
+}
 
 /// What to answer.
 #[derive(Debug)]
@@ -71,7 +91,7 @@ const HTML: &str = "text/html; charset=utf-8";
 
 /// The answer to `method target` (with its `Host` header) from `snapshot`.
 pub fn reply(
-    method: &Method,
+    method: Method,
     target: &str,
     host: Option<&str>,
     snapshot: &Snapshot,
@@ -102,9 +122,9 @@ pub fn reply(
     Reply::Full(site_file(&path, snapshot))
 }
 
-fn reserved(method: &Method, path: &str) -> Reply {
+fn reserved(method: Method, path: &str) -> Reply {
     match path {
-        EVENTS_PATH if *method == Method::Get => Reply::Events,
+        EVENTS_PATH if method == Method::Get => Reply::Events,
         EVENTS_PATH => Reply::Full(full(200, "text/event-stream", Body::Static(b""))),
         SCRIPT_PATH => Reply::Full(full(
             200,
@@ -149,6 +169,16 @@ fn file(status: u16, name: &str, bytes: &Arc<[u8]>, snapshot: &Snapshot) -> Full
         Body::Shared(Arc::clone(bytes))
     };
     full(status, content_type, body)
+}
+
+/// The answer to a request head that cannot be parsed.
+pub fn bad_request() -> Full {
+    text(400, "Bad request.\n")
+}
+
+/// The answer to a request head that is too large.
+pub fn head_too_large() -> Full {
+    text(431, "Request header fields too large.\n")
 }
 
 /// The answer when too many pages already wait for reload events.
@@ -222,33 +252,47 @@ pub fn is_local_host(host: Option<&str>) -> bool {
 }
 
 impl Full {
-    /// The response for tiny_http, with the headers every answer carries.
-    pub fn into_response(self) -> Response<Cursor<Body>> {
-        let length = self.body.as_ref().len();
-        let mut headers = vec![
-            ("Content-Type", self.content_type.to_string()),
-            ("Cache-Control", "no-store".into()),
-            ("X-Content-Type-Options", "nosniff".into()),
-        ];
-        if let Some(location) = self.location {
-            headers.push(("Location", location));
+    /// Writes the response to `out`: without the body for HEAD (`head_only`),
+    /// and saying the connection closes unless it is `keep_alive`.
+    pub fn write(&self, out: &mut dyn Write, head_only: bool, keep_alive: bool) -> io::Result<()> {
+        let body = self.body.as_ref();
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+            self.status,
+            reason(self.status),
+            self.content_type,
+            body.len()
+        );
+        if let Some(location) = &self.location {
+            head.push_str(&format!("Location: {location}\r\n"));
         }
         if self.status == 405 {
-            headers.push(("Allow", "GET, HEAD".into()));
+            head.push_str("Allow: GET, HEAD\r\n");
         }
-        // Every value is ASCII without line breaks (built in, or a path that
-        // `SitePath` percent-encoded), so none is dropped here.
-        let headers = headers
-            .into_iter()
-            .filter_map(|(name, value)| Header::from_bytes(name, value).ok())
-            .collect();
-        Response::new(
-            StatusCode(self.status),
-            headers,
-            Cursor::new(self.body),
-            Some(length),
-            None,
-        )
+        if !keep_alive {
+            head.push_str("Connection: close\r\n");
+        }
+        head.push_str("\r\n");
+        out.write_all(head.as_bytes())?;
+        if !head_only {
+            out.write_all(body)?;
+        }
+        out.flush()
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Unknown",
     }
 }
 
@@ -279,11 +323,11 @@ mod tests {
     }
 
     fn get(target: &str, snapshot: &Snapshot) -> (u16, String, String, Option<String>) {
-        get_as(&Method::Get, target, Some("127.0.0.1:8000"), snapshot)
+        get_as(Method::Get, target, Some("127.0.0.1:8000"), snapshot)
     }
 
     fn get_as(
-        method: &Method,
+        method: Method,
         target: &str,
         host: Option<&str>,
         snapshot: &Snapshot,
@@ -376,17 +420,17 @@ mod tests {
     fn only_get_and_head_from_this_machine() {
         let s = snapshot(vec![]);
         let local = Some("localhost:8000");
-        assert_eq!(get_as(&Method::Head, "/", local, &s).0, 200);
-        for method in [Method::Post, Method::Put, Method::Delete, Method::Options] {
-            assert_eq!(get_as(&method, "/", local, &s).0, 405, "{method}");
+        assert_eq!(get_as(Method::Head, "/", local, &s).0, 200);
+        for name in ["POST", "PUT", "DELETE", "OPTIONS", "get", "BREW"] {
+            assert_eq!(get_as(Method::parse(name), "/", local, &s).0, 405, "{name}");
         }
         assert_eq!(
-            get_as(&Method::Get, "/__policyweb/events", local, &s).1,
+            get_as(Method::Get, "/__policyweb/events", local, &s).1,
             "events"
         );
-        assert_eq!(get_as(&Method::Get, "/", Some("evil.example"), &s).0, 403);
+        assert_eq!(get_as(Method::Get, "/", Some("evil.example"), &s).0, 403);
         assert_eq!(
-            get_as(&Method::Get, "/", Some("evil.example:8000"), &s).0,
+            get_as(Method::Get, "/", Some("evil.example:8000"), &s).0,
             403
         );
     }
@@ -416,6 +460,30 @@ mod tests {
         for host in foreign {
             assert!(!is_local_host(host), "{host:?}");
         }
+    }
+
+    #[test]
+    fn writes_heads_for_head_requests_and_closing_connections() {
+        let mut redirect = text(302, "Found.\n");
+        redirect.location = Some("/a/".into());
+        let mut out = Vec::new();
+        redirect.write(&mut out, false, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "HTTP/1.1 302 Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 7\r\n\
+             Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nLocation: /a/\r\n\
+             Connection: close\r\n\r\nFound.\n"
+        );
+        let mut out = Vec::new();
+        text(405, "No.\n").write(&mut out, true, true).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert!(
+            written.contains("Content-Length: 4\r\n") && written.contains("Allow: GET, HEAD\r\n")
+        );
+        assert!(
+            written.ends_with("nosniff\r\nAllow: GET, HEAD\r\n\r\n"),
+            "{written}"
+        );
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //!
 //! [`watch`] notices changes, [`rebuild`] builds into memory (parses cached
 //! in [`cache`]), [`served`] swaps the result in whole, [`reload`] tells open
-//! pages, and [`listen`] answers requests with [`http`] (paths checked by
-//! [`path`], the preview's script and error overlay added by [`inject`]).
+//! pages, and [`listen`] accepts connections for [`connection`] to answer
+//! with [`http`] (paths checked by [`path`], the preview's script and error
+//! overlay added by [`inject`]).
 
 pub mod cache;
+pub mod connection;
 pub mod http;
 pub mod inject;
 pub mod listen;
