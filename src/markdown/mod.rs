@@ -2,9 +2,9 @@
 //! footnotes, and the cross-links and shortcodes found on the way.
 //!
 //! pulldown-cmark's events pass through small adapters, each in its own
-//! module: [`code`] highlights code blocks, [`shortcodes`] finds shortcode
-//! paragraphs, [`links`] rewrites `policy:` links, [`footnotes`] lifts
-//! footnote definitions out, and [`sections`] splits the rest at headings and
+//! module: [`code`] highlights code blocks, `shortcodes` finds shortcode
+//! paragraphs, `links` rewrites `policy:` links, `footnotes` lifts
+//! footnote definitions out, and `sections` splits the rest at headings and
 //! renders each section's HTML once, for every page that shows it.
 
 pub mod code;
