@@ -27,6 +27,15 @@ fn same_size_and_seed_give_byte_identical_files() {
 }
 
 #[test]
+fn titles_are_unique_for_a_large_trust() {
+    let titles: std::collections::BTreeSet<String> = corpus::files(12_000, 1)
+        .filter(|(p, _)| p.starts_with("policies/"))
+        .map(|(_, text)| text.lines().nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(titles.len(), 12_000);
+}
+
+#[test]
 fn every_policy_has_the_promised_shape() {
     for (path, text) in corpus::files(60, 1).filter(|(p, _)| p.starts_with("policies/")) {
         let body = text.splitn(3, "+++").nth(2).unwrap();

@@ -140,23 +140,16 @@ const BODIES: &[&str] = &[
 ];
 
 const SCHOOL_FIRST: &[&str] = &[
-    "Oakfield",
-    "Riverside",
-    "Hollybrook",
-    "Ashgrove",
-    "Millbank",
-    "Kingsmead",
-    "Elmwood",
-    "Harbour",
-    "Fernhill",
-    "Stonebridge",
+    "Oakfield", "Riverside", "Hollybrook", "Ashgrove", "Millbank", "Kingsmead", "Elmwood",
+    "Harbour", "Fernhill", "Stonebridge", "Larchfield", "Beacon", "Westgate", "Orchard",
+    "Highcliffe", "Meadowside", "Brookvale", "Thornbury", "Castleton", "Redhill",
 ];
-const SCHOOL_KIND: &[&str] = &[
-    "Primary School",
-    "Academy",
-    "Junior School",
-    "Infant School",
+const SCHOOL_PLACE: &[&str] = &[
+    "", " Park", " Green", " Hill", " Vale", " Road", " Lane", " Fields", " Brook", " Cross",
+    " Meadow", " Grange", " Heath", " Common", " Bridge", " Valley", " Rise", " View",
+    " Gardens", " Church of England",
 ];
+const SCHOOL_KIND: &[&str] = &["Primary School", "Academy", "Junior School", "Infant School"];
 
 const NOUNS: &[&str] = &[
     "pupil",
@@ -343,10 +336,14 @@ fn outlines(n: usize, seed: u64) -> Vec<Outline> {
     (0..n)
         .map(|i| {
             let topic = i % TOPICS.len();
+            // Each school has one policy per topic: titles stay unique (and,
+            // like real ones, free of numbers) up to 38,400 policies.
+            let school = i / TOPICS.len();
             let school = format!(
-                "{} {}",
-                SCHOOL_FIRST[(i / TOPICS.len()) % SCHOOL_FIRST.len()],
-                SCHOOL_KIND[(i / TOPICS.len() / SCHOOL_FIRST.len()) % SCHOOL_KIND.len()]
+                "{}{} {}",
+                SCHOOL_FIRST[school % SCHOOL_FIRST.len()],
+                SCHOOL_PLACE[(school / SCHOOL_FIRST.len()) % SCHOOL_PLACE.len()],
+                SCHOOL_KIND[(school / SCHOOL_FIRST.len() / SCHOOL_PLACE.len()) % SCHOOL_KIND.len()]
             );
             let audiences: Vec<&str> = if rng.chance(60) {
                 AUDIENCES.to_vec()
@@ -367,7 +364,7 @@ fn outlines(n: usize, seed: u64) -> Vec<Outline> {
             }
             Outline {
                 id: format!("{}-{:05}", TOPICS[topic].1, i + 1),
-                title: format!("{school} {} Policy ({})", TOPICS[topic].0, i + 1),
+                title: format!("{school} {} Policy", TOPICS[topic].0),
                 topic,
                 audiences,
                 sections,
