@@ -64,7 +64,10 @@ pub fn load(
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
     let mut config = match SiteConfig::load(root) {
-        Ok(config) => config,
+        Ok(config) => {
+            diagnostics.extend(config.warnings.clone());
+            config
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             return None;
