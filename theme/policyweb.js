@@ -82,4 +82,14 @@
   show("", "");
   // The live region starts empty, so that only changes are announced.
   status.textContent = "";
+
+  // A link to a part that is hidden (a footnote, a cross-reference) shows the
+  // whole policy again, so that it never leads nowhere.
+  window.addEventListener("hashchange", function () {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.closest("[hidden]")) {
+      show("", "");
+      target.scrollIntoView();
+    }
+  });
 })();

@@ -194,6 +194,19 @@ async function checkSwitcherByKeyboard(page, url) {
   state = await switcherState(page);
   check('switcher: "Everyone" shows every section again',
     state.sections.every((s) => s.shown) && state.pressed.join() === '', JSON.stringify(state.pressed));
+
+  await page.click('.audience-switcher button[data-audience="parents"]');
+  const elsewhere = (await switcherState(page)).sections.find((s) => !s.shown);
+  if (elsewhere) {
+    await page.evaluate((id) => { window.location.hash = id; }, elsewhere.id);
+    await page.waitForFunction((id) => document.getElementById(id).checkVisibility(), elsewhere.id, { timeout: 2000 })
+      .catch(() => {});
+    state = await switcherState(page);
+    check('switcher: a link to a hidden part shows the whole policy again',
+      state.sections.every((s) => s.shown) && state.pressed.join() === '', `#${elsewhere.id} stays hidden`);
+  } else {
+    fail('switcher: a link to a hidden part shows the whole policy again', 'no section is hidden for parents');
+  }
 }
 
 async function checkSkipLink(page, url) {
