@@ -1,6 +1,6 @@
 //! The whole pipeline: load and check a site, render it, and publish it safely.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -11,7 +11,8 @@ use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
 use crate::render::{self, Templates, assets};
-use crate::site::Site;
+use crate::serve::cache::{ParseCache, SourceCache};
+use crate::site::{Site, Sources};
 use crate::source::{self, page, policy};
 
 /// A site loaded, checked and ready to render.
@@ -63,6 +64,21 @@ pub fn load(
     base_url: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
+    load_cached(root, today, base_url, None, diagnostics)
+}
+
+/// [`load`], taking the parse of each source file from `cache` when the file
+/// has not changed since it was parsed, and keeping new parses there.
+pub fn load_cached(
+    root: &Path,
+    today: Date,
+    base_url: Option<&str>,
+    cache: Option<&ParseCache>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Loaded> {
+    if let Some(cache) = cache {
+        cache.begin(root, base_url);
+    }
     let mut config = match SiteConfig::load(root) {
         Ok(config) => {
             diagnostics.extend(config.warnings.clone());
@@ -91,32 +107,42 @@ pub fn load(
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
         .par_iter()
         .map(|path| {
-            let mut d = Diagnostics::new();
-            let parsed = match source::read(path) {
-                Ok(text) => policy::parse(path, &text, &config, &mut d),
-                Err(e) => {
-                    d.push(e);
-                    None
-                }
-            };
-            (parsed, d)
+            parse_file(path, cache.map(ParseCache::policies), |text, d| {
+                policy::parse(path, text, &config, d)
+            })
         })
         .collect();
     let mut policies = Vec::with_capacity(parsed.len());
-    for (p, d) in parsed {
+    let mut unreadable = BTreeSet::new();
+    for ((p, d), path) in parsed.into_iter().zip(&policy_files) {
         diagnostics.extend(d);
-        policies.extend(p);
-    }
-
-    let mut pages = Vec::new();
-    for path in source::markdown_files(&root.join("pages"), diagnostics) {
-        match source::read(&path) {
-            Ok(text) => pages.extend(page::parse(&path, &text, diagnostics)),
-            Err(e) => diagnostics.push(e),
+        match p {
+            Some(p) => policies.push(p),
+            // Links to a policy whose front matter cannot be read are not
+            // reported as links to nothing: its own error says what is wrong.
+            None => unreadable.extend(path.file_stem().map(|s| s.to_string_lossy().into_owned())),
         }
     }
 
-    let site = Site::assemble(config, policies, pages, data, today, diagnostics);
+    let page_files = source::markdown_files(&root.join("pages"), diagnostics);
+    let mut pages = Vec::new();
+    for path in &page_files {
+        let (page, d) = parse_file(path, cache.map(ParseCache::pages), |text, d| {
+            page::parse(path, text, d)
+        });
+        diagnostics.extend(d);
+        pages.extend(page);
+    }
+    if let Some(cache) = cache {
+        cache.retain(&policy_files, &page_files);
+    }
+
+    let sources = Sources {
+        policies,
+        pages,
+        unreadable,
+    };
+    let site = Site::assemble(config, sources, data, today, diagnostics);
     let templates = match Templates::load(root) {
         Ok(t) => Some(t),
         Err(errors) => {
@@ -133,6 +159,31 @@ pub fn load(
         templates: templates?,
         assets,
     })
+}
+
+/// Reads one source file and parses it with `parse`, or takes the parse from
+/// `cache` when the file's text has not changed since.
+fn parse_file<T: Clone>(
+    path: &Path,
+    cache: Option<&SourceCache<T>>,
+    parse: impl FnOnce(&str, &mut Diagnostics) -> Option<T>,
+) -> (Option<T>, Diagnostics) {
+    let text = match source::read(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.push(e);
+            return (None, d);
+        }
+    };
+    match cache {
+        Some(cache) => cache.get_or_parse(path, &text, |d| parse(&text, d)),
+        None => {
+            let mut d = Diagnostics::new();
+            let parsed = parse(&text, &mut d);
+            (parsed, d)
+        }
+    }
 }
 
 /// Renders a loaded site into `sink`, adding any errors to `diagnostics`.

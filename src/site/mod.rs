@@ -4,6 +4,7 @@
 //! Every cross-file check happens here and reports every problem with its
 //! file and line; nothing is rendered until the model is clean.
 
+pub mod age_claims;
 pub mod review;
 
 use std::collections::{BTreeSet, HashMap};
@@ -73,6 +74,18 @@ impl Policy {
     }
 }
 
+/// Everything read from a site's source files, before checking across files.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The policies whose front matter could be read.
+    pub policies: Vec<PolicySource>,
+    /// The free pages.
+    pub pages: Vec<PageSource>,
+    /// File names (without `.md`) of policies that could not be read at all;
+    /// links to them are not reported again.
+    pub unreadable: BTreeSet<String>,
+}
+
 /// The checked model of a whole site.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -87,19 +100,23 @@ pub struct Site {
     /// The data files.
     pub data: SiteData,
     by_id: HashMap<String, usize>,
+    unreadable: BTreeSet<String>,
 }
 
 impl Site {
     /// Puts the parsed sources together and checks them against each other.
     pub fn assemble(
         config: SiteConfig,
-        sources: Vec<PolicySource>,
-        mut pages: Vec<PageSource>,
+        sources: Sources,
         data: SiteData,
         today: Date,
         diagnostics: &mut Diagnostics,
     ) -> Site {
-        let mut sources = sources;
+        let Sources {
+            policies: mut sources,
+            mut pages,
+            unreadable,
+        } = sources;
         sources.sort_by(|a, b| {
             (a.title.to_lowercase(), &a.id, &a.path).cmp(&(b.title.to_lowercase(), &b.id, &b.path))
         });
@@ -146,9 +163,12 @@ impl Site {
             pages,
             data,
             by_id,
+            unreadable,
         };
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
+        site.check_age_data(diagnostics);
+        review::overdue_warnings(&site, diagnostics);
         site
     }
 
@@ -160,6 +180,14 @@ impl Site {
     /// The index of the policy with this id.
     pub fn policy_index(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// Warns when the age data is stale and where prose disagrees with it.
+    fn check_age_data(&self, diagnostics: &mut Diagnostics) {
+        if let Some(data) = &self.data.age_limits {
+            data.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);
+            age_claims::check(self, diagnostics);
+        }
     }
 
     fn check_pages(&self, diagnostics: &mut Diagnostics) {
@@ -201,7 +229,7 @@ impl Site {
                             Some(*line),
                             "a policy cannot be related to itself",
                         );
-                    } else if !self.by_id.contains_key(id) {
+                    } else if !self.by_id.contains_key(id) && !self.unreadable.contains(id) {
                         diagnostics.error(
                             &source.path,
                             Some(*line),
@@ -234,6 +262,9 @@ impl Site {
     ) {
         for link in links {
             let Some(target) = self.policy(&link.policy) else {
+                if self.unreadable.contains(&link.policy) {
+                    continue;
+                }
                 diagnostics.error(
                     path,
                     Some(link.line),
