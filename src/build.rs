@@ -10,6 +10,7 @@ use crate::config::SiteConfig;
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
+use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
 use crate::site::Site;
 use crate::source::{self, page, policy};
@@ -83,6 +84,7 @@ pub fn load(
         }
     }
     let data = SiteData::load(root, diagnostics);
+    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
 
     let policy_files = source::markdown_files(&root.join("policies"), diagnostics);
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
@@ -90,7 +92,7 @@ pub fn load(
         .map(|path| {
             let mut d = Diagnostics::new();
             let parsed = match source::read(path) {
-                Ok(text) => policy::parse(path, &text, &config, &mut d),
+                Ok(text) => policy::parse(path, &text, &config, glossary, &mut d),
                 Err(e) => {
                     d.push(e);
                     None
@@ -132,14 +134,21 @@ pub fn load(
     })
 }
 
-/// Renders a loaded site into `sink`, adding any errors to `diagnostics`.
+/// Renders a loaded site into `sink` and checks every link in it, adding any
+/// errors to `diagnostics`.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, sink) {
-        Ok(files) => Some(files),
+    let check = LinkCheck::new(sink);
+    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
+        Ok(files) => {
+            let broken = check.finish(&loaded.site);
+            let ok = !broken.has_errors();
+            diagnostics.extend(broken);
+            ok.then_some(files)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None

@@ -4,6 +4,8 @@
 pub mod assets;
 pub mod body;
 pub mod context;
+pub mod glossary;
+pub mod linkcheck;
 pub mod shortcodes;
 pub mod templates;
 
@@ -41,6 +43,8 @@ pub enum PageKind {
     Reviews,
     /// `age-limits/index.html`.
     AgeLimits,
+    /// `glossary/index.html`.
+    Glossary,
     /// `404.html`.
     NotFound,
 }
@@ -50,6 +54,9 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
     let mut pages = vec![PageKind::Home, PageKind::Reviews, PageKind::NotFound];
     if site.data.age_limits.is_some() {
         pages.push(PageKind::AgeLimits);
+    }
+    if site.data.glossary.is_some() {
+        pages.push(PageKind::Glossary);
     }
     pages.extend((0..site.pages.len()).map(PageKind::Page));
     for (i, policy) in site.policies.iter().enumerate() {
@@ -164,6 +171,7 @@ impl<'a> Renderer<'a> {
             PageKind::Page(i) => (format!("{}/index.html", site.pages[i].id), "../".into()),
             PageKind::Reviews => ("reviews/index.html".into(), "../".into()),
             PageKind::AgeLimits => ("age-limits/index.html".into(), "../".into()),
+            PageKind::Glossary => ("glossary/index.html".into(), "../".into()),
             // Served for any missing address, so its links cannot be relative;
             // with a base_url they are absolute, without one they work at the root.
             PageKind::NotFound => (
@@ -182,6 +190,7 @@ impl<'a> Renderer<'a> {
             root: &root,
             audience: None,
             policy: None,
+            document: None,
         };
         let mut context = Context::new();
         context.insert("root", &root);
@@ -202,6 +211,7 @@ impl<'a> Renderer<'a> {
                 let policy = &site.policies[i];
                 links.audience = audience;
                 links.policy = Some(policy.id());
+                links.document = Some(policy.id());
                 let options = BodyOptions {
                     audience,
                     level_shift: 0,
@@ -282,6 +292,15 @@ impl<'a> Renderer<'a> {
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], "Minimum ages"));
                 "age_limits.html"
             }
+            PageKind::Glossary => {
+                let Some(data) = &site.data.glossary else {
+                    return Err(Diagnostic::error("data/glossary.toml", None, "missing"));
+                };
+                context.insert("letters", &glossary::letters(data, &links));
+                context.insert("page_title", "Glossary");
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], "Glossary"));
+                "glossary.html"
+            }
             PageKind::NotFound => {
                 context.insert("page_title", "Page not found");
                 "404.html"
@@ -310,6 +329,10 @@ impl<'a> Renderer<'a> {
                 };
                 let html = body::sections_html(policy, self.policy_body(i), site, &options);
                 let notes = body::footnotes_html(policy, Some(a), &prefix);
+                let links = PageLinks {
+                    document: Some(policy.id()),
+                    ..*links
+                };
                 let prefix_notes =
                     |html: String| html.replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
                 Entry {

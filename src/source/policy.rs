@@ -10,7 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, TermMatcher};
 use crate::tomlfile::TomlSource;
 
 /// The front matter exactly as written; every key is known.
@@ -124,11 +124,13 @@ pub struct PolicySource {
     pub section_audiences: Vec<AudienceSet>,
 }
 
-/// Parses one policy file's decoded text; `None` when it has errors.
+/// Parses one policy file's decoded text, marking the glossary's terms when
+/// `glossary` is given; `None` when it has errors.
 pub fn parse(
     path: &Path,
     text: &str,
     config: &SiteConfig,
+    glossary: Option<&TermMatcher>,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicySource> {
     let parts = match super::split(path, text) {
@@ -147,7 +149,8 @@ pub fn parse(
         }
     };
     let errors_before = diagnostics.error_count();
-    let body = markdown::parse(path, parts.body, parts.body_line, diagnostics);
+    let body =
+        markdown::parse_with_glossary(path, parts.body, parts.body_line, glossary, diagnostics);
     let policy = build(path, front, &toml, body, config, diagnostics);
     (diagnostics.error_count() == errors_before).then_some(policy)
 }
@@ -371,7 +374,7 @@ mod tests {
 
     fn run(name: &str, text: &str) -> (Option<PolicySource>, Vec<String>) {
         let mut d = Diagnostics::new();
-        let p = parse(Path::new(name), text, &config(), &mut d);
+        let p = parse(Path::new(name), text, &config(), None, &mut d);
         (p, d.sorted().iter().map(ToString::to_string).collect())
     }
 
