@@ -200,14 +200,16 @@ impl SiteFiles<'_> {
         if ids.contains(fragment.as_str()) {
             return None;
         }
-        let place = if target == page {
-            "this page".to_string()
+        // A missing id on the page itself is one problem however many pages
+        // share it (a template's), so its target leaves the page out.
+        let (place, target) = if target == page {
+            ("this page".to_string(), format!("#{fragment}"))
         } else {
-            target.clone()
+            (target.clone(), format!("{target}#{fragment}"))
         };
         Some(Broken {
             reason: format!("{place} has no id \"{fragment}\""),
-            target: format!("{target}#{fragment}"),
+            target,
         })
     }
 }
