@@ -27,7 +27,8 @@ const RAW_TEXT_ELEMENTS: [&str; 4] = ["script", "style", "textarea", "title"];
 pub struct Scan {
     /// Every `id` (and `<a name>`), in order.
     pub ids: Vec<(String, usize)>,
-    /// Every URL in `href`, `src`, `poster`, `action` and `srcset`, in order.
+    /// Every distinct URL in `href`, `src`, `poster`, `action` and `srcset`,
+    /// in order of first use.
     pub links: Vec<(String, usize)>,
     /// Which `ids` came from `<a name>` (anchors that may repeat an id).
     names: Vec<bool>,
@@ -37,7 +38,28 @@ pub struct Scan {
 /// of every HTML page, before passing the file on.
 pub struct LinkCheck<'a> {
     inner: &'a dyn Sink,
-    files: Mutex<Vec<(String, Option<Scan>)>>,
+    files: Mutex<Vec<(String, Option<PageRecord>)>>,
+}
+
+/// What the check keeps of one page: its ids, its links, and the ids it repeats.
+struct PageRecord {
+    ids: HashSet<String>,
+    links: Vec<(String, usize)>,
+    repeated: Vec<(String, usize, usize)>,
+}
+
+impl PageRecord {
+    fn new(scan: Scan) -> Self {
+        let repeated = duplicate_ids(&scan)
+            .into_iter()
+            .map(|(id, line, first)| (id.to_string(), line, first))
+            .collect();
+        Self {
+            ids: scan.ids.into_iter().map(|(id, _)| id).collect(),
+            links: scan.links,
+            repeated,
+        }
+    }
 }
 
 impl<'a> LinkCheck<'a> {
@@ -56,20 +78,14 @@ impl<'a> LinkCheck<'a> {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let known: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
-        let ids: HashMap<&str, HashSet<&str>> = files
+        let ids: HashMap<&str, &HashSet<String>> = files
             .iter()
-            .filter_map(|(path, scan)| {
-                let scan = scan.as_ref()?;
-                Some((
-                    path.as_str(),
-                    scan.ids.iter().map(|(id, _)| id.as_str()).collect(),
-                ))
-            })
+            .filter_map(|(path, page)| Some((path.as_str(), &page.as_ref()?.ids)))
             .collect();
         let site_files = SiteFiles { known, ids };
         let mut problems: BTreeMap<String, Problem> = BTreeMap::new();
-        for (page, scan) in &files {
-            let Some(scan) = scan else { continue };
+        for (page, record) in &files {
+            let Some(record) = record else { continue };
             let mut note = |key: String, line: usize, message: String| {
                 problems
                     .entry(key)
@@ -81,12 +97,12 @@ impl<'a> LinkCheck<'a> {
                         others: 0,
                     });
             };
-            for (id, line, first) in duplicate_ids(scan) {
+            for (id, line, first) in &record.repeated {
                 let message =
                     format!("id \"{id}\" is used twice on this page (first on line {first})");
-                note(format!("id\u{0}{id}"), line, message);
+                note(format!("id\u{0}{id}"), *line, message);
             }
-            for (href, line) in &scan.links {
+            for (href, line) in &record.links {
                 if let Some(broken) = site_files.check(page, href) {
                     let message = format!("link \"{href}\" leads nowhere: {}", broken.reason);
                     note(
@@ -107,9 +123,12 @@ impl<'a> LinkCheck<'a> {
 
 impl Sink for LinkCheck<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let scan = path
-            .ends_with(".html")
-            .then(|| scan(&String::from_utf8_lossy(bytes)));
+        let scan = path.ends_with(".html").then(|| {
+            PageRecord::new(match std::str::from_utf8(bytes) {
+                Ok(html) => scan(html),
+                Err(_) => scan(&String::from_utf8_lossy(bytes)),
+            })
+        });
         self.inner.write(path, bytes)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.push((path.to_string(), scan));
@@ -161,7 +180,7 @@ fn source_of<'s>(site: &'s Site, page: &str) -> Option<&'s Path> {
 /// Every file written, and the ids of each page.
 struct SiteFiles<'f> {
     known: HashSet<&'f str>,
-    ids: HashMap<&'f str, HashSet<&'f str>>,
+    ids: HashMap<&'f str, &'f HashSet<String>>,
 }
 
 /// Why a link is broken, and what it pointed at (to report each target once).
@@ -196,8 +215,11 @@ impl SiteFiles<'_> {
             index
         };
         let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
-        let ids = self.ids.get(target.as_str())?;
-        if ids.contains(fragment.as_str()) {
+        if self
+            .ids
+            .get(target.as_str())
+            .is_none_or(|ids| ids.contains(&fragment))
+        {
             return None;
         }
         // A missing id on the page itself is one problem however many pages
@@ -329,6 +351,8 @@ fn duplicate_ids(scan: &Scan) -> Vec<(&str, usize, usize)> {
 pub fn scan(html: &str) -> Scan {
     let mut scan = Scan::default();
     let mut lines = LineCounter::default();
+    let mut found = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut i = 0;
     while let Some(offset) = html[i..].find('<') {
         let start = i + offset;
@@ -349,52 +373,57 @@ pub fn scan(html: &str) -> Scan {
             i = start + 1;
             continue;
         }
-        let element = rest[1..=name_len].to_ascii_lowercase();
-        let (attributes, end) = attributes(html, start + 1 + name_len);
-        for (name, value, at) in attributes {
-            let line = lines.line_at(html, at);
-            let value = decode_entities(value).into_owned();
-            match name.as_str() {
-                "id" => {
-                    scan.ids.push((value, line));
-                    scan.names.push(false);
-                }
-                "name" if element == "a" => {
-                    scan.ids.push((value, line));
-                    scan.names.push(true);
-                }
-                "srcset" => scan.links.extend(
-                    value
+        let element = &rest[1..=name_len];
+        let end = attributes(html, start + 1 + name_len, &mut found);
+        for &(name, value, at) in &found {
+            let is = |known: &str| name.eq_ignore_ascii_case(known);
+            let anchor_name = is("name") && element.eq_ignore_ascii_case("a");
+            if is("id") || anchor_name {
+                let line = lines.line_at(html, at);
+                scan.ids.push((decode_entities(value).into_owned(), line));
+                scan.names.push(anchor_name);
+            } else if is("srcset") {
+                let line = lines.line_at(html, at);
+                scan.links.extend(
+                    decode_entities(value)
                         .split(',')
                         .filter_map(|candidate| candidate.split_whitespace().next())
                         .map(|url| (url.to_string(), line)),
-                ),
-                name if URL_ATTRIBUTES.contains(&name) => scan.links.push((value, line)),
-                _ => {}
+                );
+            } else if URL_ATTRIBUTES.iter().any(|known| is(known)) && seen.insert(value) {
+                let line = lines.line_at(html, at);
+                scan.links.push((decode_entities(value).into_owned(), line));
             }
         }
         i = end;
-        if RAW_TEXT_ELEMENTS.contains(&element.as_str()) {
-            i = closing_tag(html, end, &element);
+        if let Some(raw) = RAW_TEXT_ELEMENTS
+            .iter()
+            .find(|raw| element.eq_ignore_ascii_case(raw))
+        {
+            i = closing_tag(html, end, raw);
         }
     }
     scan
 }
 
-/// The attributes of the tag whose name ends at `i` (name, raw value, byte
-/// offset), and the offset just after the tag.
-fn attributes(html: &str, mut i: usize) -> (Vec<(String, &str, usize)>, usize) {
+/// Collects into `found` the attributes of the tag whose name ends at `i`
+/// (name, raw value, byte offset); returns the offset just after the tag.
+fn attributes<'h>(
+    html: &'h str,
+    mut i: usize,
+    found: &mut Vec<(&'h str, &'h str, usize)>,
+) -> usize {
     let bytes = html.as_bytes();
-    let mut found = Vec::new();
+    found.clear();
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() {
-            return (found, bytes.len());
+            return bytes.len();
         }
         if bytes[i] == b'>' {
-            return (found, i + 1);
+            return i + 1;
         }
         let start = i;
         while i < bytes.len()
@@ -408,7 +437,7 @@ fn attributes(html: &str, mut i: usize) -> (Vec<(String, &str, usize)>, usize) {
             i += 1;
             continue;
         }
-        let name = html[start..i].to_ascii_lowercase();
+        let name = &html[start..i];
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -529,7 +558,7 @@ mod tests {
                     <!-- <a href=\"commented\"> -->\n<body>\n\
                     <a id='top-link' href='x.html?q=1&amp;b=2#frag' class=c>t</a>\n\
                     <img src=pic.png alt=\"a > b\" srcset=\"a.png 1x, b.png 2x\">\n\
-                    <A NAME=\"old\" HREF=\"#old\">old</A><p id=\"x\" / >< not a tag\n\
+                    <A NAME=\"old\" HREF=\"#old\">old</A><p id=\"x\" / >< not a tag <a href=theme/a.css>again</a>\n\
                     <div id=\"unclosed";
         let s = scan(html);
         assert_eq!(
