@@ -3,13 +3,17 @@
 
 pub mod assets;
 pub mod body;
+pub mod calendar;
 pub mod context;
+pub mod feed;
 pub mod glossary;
 pub mod linkcheck;
 pub mod shortcodes;
+pub mod sitemap;
 pub mod templates;
+pub mod timeline;
+pub mod tracker;
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -20,7 +24,7 @@ use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Body;
 use crate::output::Sink;
-use crate::site::{ReviewStatus, Site};
+use crate::site::Site;
 
 use body::{BodyOptions, PageLinks};
 use context::{AudienceView, PolicyCard, PolicyView, SiteView};
@@ -47,11 +51,35 @@ pub enum PageKind {
     Glossary,
     /// `404.html`.
     NotFound,
+    /// `reviews.ics`: the review due dates as a calendar.
+    Calendar,
+    /// `feed.xml`: policy updates as an Atom feed (only with a base_url).
+    Feed,
+    /// `sitemap.xml`: every page's address (only with a base_url).
+    Sitemap,
+}
+
+impl PageKind {
+    /// Whether this is an HTML page that readers (and the sitemap) can visit.
+    pub fn is_html(self) -> bool {
+        !matches!(
+            self,
+            PageKind::NotFound | PageKind::Calendar | PageKind::Feed | PageKind::Sitemap
+        )
+    }
 }
 
 /// Every page the site has, in a fixed order.
 pub fn pages(site: &Site) -> Vec<PageKind> {
-    let mut pages = vec![PageKind::Home, PageKind::Reviews, PageKind::NotFound];
+    let mut pages = vec![
+        PageKind::Home,
+        PageKind::Reviews,
+        PageKind::NotFound,
+        PageKind::Calendar,
+    ];
+    if site.config.base_url.is_some() {
+        pages.extend([PageKind::Feed, PageKind::Sitemap]);
+    }
     if site.data.age_limits.is_some() {
         pages.push(PageKind::AgeLimits);
     }
@@ -178,6 +206,9 @@ impl<'a> Renderer<'a> {
                 "404.html".into(),
                 site.config.base_url.clone().unwrap_or_default(),
             ),
+            PageKind::Calendar => (calendar::PATH.into(), String::new()),
+            PageKind::Feed => (feed::PATH.into(), String::new()),
+            PageKind::Sitemap => (sitemap::PATH.into(), String::new()),
         }
     }
 
@@ -196,6 +227,10 @@ impl<'a> Renderer<'a> {
         context.insert("root", &root);
         context.insert("site", &SiteView::new(site, &root));
         context.insert("today", &dates::iso(site.today));
+        let base_url = site.config.base_url.as_deref().unwrap_or_default();
+        if site.config.base_url.is_some() {
+            context.insert("feed_url", &format!("{root}{}", feed::PATH));
+        }
         let template = match page {
             PageKind::Home => {
                 context.insert("page_title", &format!("{} policies", site.config.school));
@@ -272,7 +307,7 @@ impl<'a> Renderer<'a> {
                 "page.html"
             }
             PageKind::Reviews => {
-                context.insert("rows", &self.review_rows(&root));
+                context.insert("tracker", &tracker::TrackerView::new(site, &root));
                 context.insert("page_title", "Policy review tracker");
                 context.insert(
                     "breadcrumbs",
@@ -305,6 +340,10 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", "Page not found");
                 "404.html"
             }
+            // Not HTML: made by their own modules, not by templates.
+            PageKind::Calendar => return Ok((path, calendar::ics(site))),
+            PageKind::Feed => return Ok((path, feed::atom(site, base_url))),
+            PageKind::Sitemap => return Ok((path, sitemap::xml(base_url, &self.sitemap_paths()))),
         };
         let html = self.templates.render(template, &context)?;
         Ok((path, html))
@@ -351,36 +390,12 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// The tracker's rows: overdue first, then due soon, then by due date.
-    fn review_rows(&self, root: &str) -> Vec<PolicyCard<'a>> {
-        let mut policies: Vec<&crate::site::Policy> = self.site.policies.iter().collect();
-        policies.sort_by(|a, b| review_order(a, b));
-        policies
+    /// The output path of every HTML page, for the sitemap.
+    fn sitemap_paths(&self) -> Vec<String> {
+        pages(self.site)
             .into_iter()
-            .map(|p| PolicyCard::new(p, root))
+            .filter(|p| p.is_html())
+            .map(|p| self.location(p).0)
             .collect()
     }
-}
-
-/// Overdue, then due soon, then current, then unknown; each by due date, then title, then id.
-pub fn review_order(a: &crate::site::Policy, b: &crate::site::Policy) -> Ordering {
-    let rank = |s: ReviewStatus| match s {
-        ReviewStatus::Overdue => 0,
-        ReviewStatus::DueSoon => 1,
-        ReviewStatus::Current => 2,
-        ReviewStatus::Unknown => 3,
-    };
-    let due = |p: &crate::site::Policy| p.source.review.as_ref().map(|r| r.date);
-    (
-        rank(a.status),
-        due(a),
-        a.source.title.to_lowercase(),
-        a.id(),
-    )
-        .cmp(&(
-            rank(b.status),
-            due(b),
-            b.source.title.to_lowercase(),
-            b.id(),
-        ))
 }

@@ -68,11 +68,18 @@ impl Policy {
             .zip(&self.source.section_audiences)
             .any(|(s, set)| s.anchor == anchor && set.contains(audience))
     }
+}
 
-    /// Whether the policy has a section with `anchor`.
-    pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.source.body.sections.iter().any(|s| s.anchor == anchor)
-    }
+/// Everything read from a site's source files, before checking across files.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The policies whose front matter could be read.
+    pub policies: Vec<PolicySource>,
+    /// The free pages.
+    pub pages: Vec<PageSource>,
+    /// File names (without `.md`) of policies that could not be read at all;
+    /// links to them are not reported again.
+    pub unreadable: BTreeSet<String>,
 }
 
 /// The checked model of a whole site.
@@ -89,19 +96,23 @@ pub struct Site {
     /// The data files.
     pub data: SiteData,
     by_id: HashMap<String, usize>,
+    unreadable: BTreeSet<String>,
 }
 
 impl Site {
     /// Puts the parsed sources together and checks them against each other.
     pub fn assemble(
         config: SiteConfig,
-        sources: Vec<PolicySource>,
-        mut pages: Vec<PageSource>,
+        sources: Sources,
         data: SiteData,
         today: Date,
         diagnostics: &mut Diagnostics,
     ) -> Site {
-        let mut sources = sources;
+        let Sources {
+            policies: mut sources,
+            mut pages,
+            unreadable,
+        } = sources;
         sources.sort_by(|a, b| {
             (a.title.to_lowercase(), &a.id, &a.path).cmp(&(b.title.to_lowercase(), &b.id, &b.path))
         });
@@ -148,6 +159,7 @@ impl Site {
             pages,
             data,
             by_id,
+            unreadable,
         };
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
@@ -212,7 +224,7 @@ impl Site {
                             Some(*line),
                             "a policy cannot be related to itself",
                         );
-                    } else if !self.by_id.contains_key(id) {
+                    } else if !self.by_id.contains_key(id) && !self.unreadable.contains(id) {
                         diagnostics.error(
                             &source.path,
                             Some(*line),
@@ -287,6 +299,10 @@ impl Site {
             LinkTarget::Page { id, anchor } => ("page", id, anchor, self.page(id).map(|p| &p.body)),
         };
         let Some(body) = body else {
+            if matches!(target, LinkTarget::Policy { .. }) && self.unreadable.contains(id) {
+                // That policy's own error says what is wrong with it.
+                return;
+            }
             let hint = match target {
                 LinkTarget::Policy { .. } => self.suggest_policy(id),
                 LinkTarget::Page { .. } => suggest(id, self.pages.iter().map(|p| p.id.as_str()))

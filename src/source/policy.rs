@@ -110,6 +110,8 @@ pub struct PolicySource {
     pub review: Option<PolicyDate>,
     /// The review interval as written, if the due date was computed from it.
     pub review_every: Option<String>,
+    /// The line of the key the due date comes from (`review`, or `review_every`).
+    pub review_line: Option<usize>,
     /// Whether the law requires the school to have it.
     pub statutory: bool,
     /// Related policies and documents.
@@ -125,7 +127,9 @@ pub struct PolicySource {
 }
 
 /// Parses one policy file's decoded text, marking the glossary's terms when
-/// `glossary` is given; `None` when it has errors.
+/// `glossary` is given. Problems go into `diagnostics`; the policy is returned
+/// whenever its front matter could be read at all, so that other policies'
+/// links to it are still checked (the build fails regardless).
 pub fn parse(
     path: &Path,
     text: &str,
@@ -148,11 +152,9 @@ pub fn parse(
             return None;
         }
     };
-    let errors_before = diagnostics.error_count();
     let body =
         markdown::parse_with_glossary(path, parts.body, parts.body_line, glossary, diagnostics);
-    let policy = build(path, front, &toml, body, config, diagnostics);
-    (diagnostics.error_count() == errors_before).then_some(policy)
+    Some(build(path, front, &toml, body, config, diagnostics))
 }
 
 fn build(
@@ -215,7 +217,9 @@ fn build(
             .ok()
     };
     let approved = date(front.approved, "approved");
+    let review_line = front.review.as_ref().map(|r| toml.line(&r.span()));
     let written_review = date(front.review, "review");
+    let every_line = front.review_every.as_ref().map(|e| toml.line(&e.span()));
     let (review, review_every) = match (written_review, front.review_every) {
         (Some(review), None) => (Some(review), None),
         (None, None) => (None, None),
@@ -308,6 +312,11 @@ fn build(
         owner: front.owner,
         approved_by: front.approved_by,
         approved,
+        review_line: if review_every.is_some() {
+            every_line
+        } else {
+            review_line
+        },
         review,
         review_every,
         statutory: front.statutory.unwrap_or(false),
@@ -394,6 +403,7 @@ mod tests {
         assert_eq!(p.id, "social-media");
         assert_eq!(p.review.as_ref().unwrap().written, "2026-07-31");
         assert_eq!(p.review_every.as_deref(), Some("2 years"));
+        assert_eq!(p.review_line, Some(6), "the review_every line");
         assert!(p.statutory);
         assert_eq!(p.related.len(), 2);
         assert_eq!(p.summaries, [(1, "Be kind.".to_string())]);
@@ -403,12 +413,11 @@ mod tests {
 
     #[test]
     fn every_front_matter_error_has_its_line() {
-        let (p, errors) = run(
+        let (_, errors) = run(
             "x.md",
             "+++\ntitle = \"X\"\napproved = \"Spring\"\nreview = \"2026-02-30\"\n\
              audiences = [\"staff\", \"parnets\"]\n[summaries]\npupil = \"hi\"\n+++\n",
         );
-        assert!(p.is_none());
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(
             errors[0].starts_with("x.md:3: error: approved: \"Spring\" names a term but no year")
@@ -446,6 +455,18 @@ mod tests {
                 .iter()
                 .any(|e| e.contains("is not a valid policy id"))
         );
+    }
+
+    #[test]
+    fn review_line_is_the_line_of_the_review_key() {
+        let (p, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\napproved = \"Sum 2024\"\n\nreview = \"Spring 2027\"\n+++\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(p.unwrap().review_line, Some(5));
+        let (p, _) = run("x.md", "+++\ntitle = \"X\"\n+++\n");
+        assert_eq!(p.unwrap().review_line, None);
     }
 
     #[test]
