@@ -294,6 +294,15 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", &audience.label);
                 context.insert("description", &audience.description);
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], &audience.label));
+                if let Some(data) = site
+                    .data
+                    .age_limits
+                    .as_ref()
+                    .filter(|_| audience.show_age_limits)
+                {
+                    let table = shortcodes::AgeTable::full(data, site, audience.plain_language);
+                    context.insert("ages", &table);
+                }
                 "audience.html"
             }
             PageKind::Page(i) => {
@@ -319,10 +328,7 @@ impl<'a> Renderer<'a> {
                 let Some(data) = &site.data.age_limits else {
                     return Err(Diagnostic::error("data/age-limits.toml", None, "missing"));
                 };
-                context.insert("platforms", &data.platforms);
-                context.insert("checked", &dates::long(data.checked));
-                context.insert("checked_iso", &dates::iso(data.checked));
-                context.insert("complete", &true);
+                context.insert("ages", &shortcodes::AgeTable::full(data, site, false));
                 context.insert("page_title", "Minimum ages for apps and social media");
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], "Minimum ages"));
                 "age_limits.html"

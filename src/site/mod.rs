@@ -5,6 +5,7 @@
 //! Every cross-file check happens here and reports every problem with its
 //! file and line; nothing is rendered until the model is clean.
 
+pub mod age_claims;
 pub mod review;
 
 use std::collections::{BTreeSet, HashMap};
@@ -164,6 +165,7 @@ impl Site {
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
         site.check_glossary(diagnostics);
+        site.check_age_data(diagnostics);
         site
     }
 
@@ -183,6 +185,14 @@ impl Site {
             .binary_search_by(|p| p.id.as_str().cmp(id))
             .ok()
             .map(|i| &self.pages[i])
+    }
+
+    /// Warns when the age data is stale and where prose disagrees with it.
+    fn check_age_data(&self, diagnostics: &mut Diagnostics) {
+        if let Some(data) = &self.data.age_limits {
+            data.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);
+            age_claims::check(self, diagnostics);
+        }
     }
 
     fn check_pages(&self, diagnostics: &mut Diagnostics) {
