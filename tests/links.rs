@@ -2,82 +2,39 @@
 //! relative link in the output followed on disk, and every broken reference
 //! refused with its file and line.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tempfile::TempDir;
+use support::{Site, attributes};
 
 const TODAY: &str = "2026-11-21";
 
-/// A site folder in a temporary directory.
-struct Fixture {
-    dir: TempDir,
+/// Builds `site`, which must succeed; returns its output folder.
+fn built(site: &Site) -> PathBuf {
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    site.root().join("public")
 }
 
-impl Fixture {
-    fn new(files: &[(&str, &str)]) -> Self {
-        let fixture = Fixture {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        for (path, text) in files {
-            fixture.write(path, text);
-        }
-        fixture
-    }
+/// Builds `site`, which must fail without publishing; returns stderr.
+fn build_fails(site: &Site) -> String {
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "build should fail:\n{}", run.stderr);
+    assert!(
+        !site.root().join("public/index.html").exists(),
+        "a failed build published something"
+    );
+    run.stderr
+}
 
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let path = self.root().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-
-    fn out(&self) -> PathBuf {
-        self.root().join("public")
-    }
-
-    /// Runs `policyweb COMMAND SITE ARGS...`: (exit code, stdout, stderr).
-    fn run(&self, command: &str, args: &[&str]) -> (i32, String, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_policyweb"))
-            .arg(command)
-            .arg(self.root())
-            .args(["--today", TODAY])
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
-
-    /// Builds the site, which must succeed, and returns the output folder.
-    fn build(&self) -> PathBuf {
-        let (code, _, stderr) = self.run("build", &[]);
-        assert_eq!(code, 0, "build failed:\n{stderr}");
-        self.out()
-    }
-
-    /// Builds the site, which must fail without publishing; returns stderr.
-    fn build_fails(&self) -> String {
-        let (code, _, stderr) = self.run("build", &[]);
-        assert_eq!(code, 1, "build should fail:\n{stderr}");
-        assert!(
-            !self.out().join("index.html").exists(),
-            "a failed build published something"
-        );
-        stderr
-    }
-
-    fn page(&self, path: &str) -> String {
-        fs::read_to_string(self.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+/// `policyweb check`: (exit code, stderr).
+fn check(site: &Site) -> (i32, String) {
+    let run = site.run(&["check", ".", "--today", TODAY]);
+    (run.code, run.stderr)
 }
 
 const SITE_TOML: &str = "school = \"Fernhill Test School\"\n";
@@ -179,8 +136,8 @@ definition = "What the governors publish each year."
 link = "https://example.org/report"
 "#;
 
-fn fixture() -> Fixture {
-    Fixture::new(&[
+fn fixture() -> Site {
+    Site::new(&[
         ("site.toml", SITE_TOML),
         ("policies/alpha.md", ALPHA),
         ("policies/beta.md", BETA),
@@ -191,23 +148,6 @@ fn fixture() -> Fixture {
     ])
 }
 
-/// The values of attribute `name` in `html` (double-quoted, as policyweb writes them).
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!("{name}=\"");
-    let mut values = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        let before = rest[..at].chars().next_back();
-        let after = &rest[at + needle.len()..];
-        let end = after.find('"').unwrap_or(after.len());
-        if before.is_some_and(char::is_whitespace) {
-            values.push(after[..end].replace("&amp;", "&"));
-        }
-        rest = &after[end..];
-    }
-    values
-}
-
 /// Every `href` of the links in `html` whose text is exactly `text`.
 fn hrefs_of(html: &str, text: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -216,7 +156,7 @@ fn hrefs_of(html: &str, text: &str) -> Vec<String> {
             continue;
         };
         if rest.split("</a>").next() == Some(text) {
-            found.extend(attribute_values(&format!(" {tag}"), "href"));
+            found.extend(attributes(&format!(" {tag}"), "href"));
         }
     }
     found
@@ -235,9 +175,9 @@ fn follow_every_link(out: &Path) -> usize {
     for entry in walk(out) {
         if entry.extension().is_some_and(|e| e == "html") {
             let html = fs::read_to_string(&entry).unwrap();
-            let mut links = attribute_values(&html, "href");
-            links.extend(attribute_values(&html, "src"));
-            let ids = attribute_values(&html, "id").into_iter().collect();
+            let mut links = attributes(&html, "href");
+            links.extend(attributes(&html, "src"));
+            let ids = attributes(&html, "id").into_iter().collect();
             pages.insert(entry, (links, ids));
         }
     }
@@ -323,7 +263,7 @@ fn section<'h>(html: &'h str, id: &str) -> &'h str {
 #[test]
 fn every_link_on_every_page_type_resolves() {
     let site = fixture();
-    let out = site.build();
+    let out = built(&site);
     let followed = follow_every_link(&out);
     assert!(followed > 300, "only {followed} links followed");
     for page in [
@@ -343,7 +283,7 @@ fn every_link_on_every_page_type_resolves() {
 #[test]
 fn policy_links_from_the_full_policy() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("policies/alpha/index.html");
     let cases = [
         (
@@ -366,7 +306,7 @@ fn policy_links_from_the_full_policy() {
 #[test]
 fn policy_links_from_an_audience_view_go_to_the_readers_view_or_the_full_policy() {
     let site = fixture();
-    site.build();
+    built(&site);
     let parents = site.page("for/parents/alpha/index.html");
     let cases = [
         // Beta's parents view leaves out its staff section: the full policy.
@@ -413,7 +353,7 @@ fn policy_links_from_an_audience_view_go_to_the_readers_view_or_the_full_policy(
 #[test]
 fn policy_links_from_an_audience_landing_page() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("for/parents/index.html");
     let cases = [
         (
@@ -435,7 +375,7 @@ fn policy_links_from_an_audience_landing_page() {
 #[test]
 fn page_links_from_free_pages() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("about/index.html");
     assert_eq!(
         href_of(&html, "accessibility statement"),
@@ -453,7 +393,7 @@ fn page_links_from_free_pages() {
 #[test]
 fn related_and_referenced_by_lists() {
     let site = fixture();
-    site.build();
+    built(&site);
     let alpha = site.page("policies/alpha/index.html");
     let related = &alpha[alpha.find("class=\"related\"").expect("related list")..];
     let related = &related[..related.find("</section>").unwrap()];
@@ -494,7 +434,7 @@ fn related_and_referenced_by_lists() {
 #[test]
 fn every_policy_page_has_a_table_of_contents_with_audiences() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("policies/alpha/index.html");
     let toc = &html[html.find("<nav class=\"toc\"").expect("toc")..];
     let toc = &toc[..toc.find("</nav>").unwrap()];
@@ -519,7 +459,7 @@ fn glossary_links(html: &str) -> Vec<String> {
 #[test]
 fn glossary_marks_the_first_use_in_each_section_only() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("policies/gamma/index.html");
     let dsl = " href=\"../../glossary/index.html#designated-safeguarding-lead\"><abbr title=\"Designated Safeguarding Lead\">DSL</abbr>";
 
@@ -551,9 +491,9 @@ fn glossary_marks_the_first_use_in_each_section_only() {
 #[test]
 fn glossary_page_lists_every_term_alphabetically() {
     let site = fixture();
-    site.build();
+    built(&site);
     let html = site.page("glossary/index.html");
-    let anchors: Vec<String> = attribute_values(&html, "id")
+    let anchors: Vec<String> = attributes(&html, "id")
         .into_iter()
         .filter(|id| !id.starts_with("pw-"))
         .collect();
@@ -591,7 +531,7 @@ fn glossary_auto_linking_can_be_switched_off() {
         "data/glossary.toml",
         &format!("autolink = false\n\n{GLOSSARY}"),
     );
-    site.build();
+    built(&site);
     for page in ["policies/gamma/index.html", "for/parents/alpha/index.html"] {
         let html = site.page(page);
         assert!(!html.contains("glossary-term"), "{page}");
@@ -681,23 +621,22 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
     for (name, file, text, expected) in cases {
         let site = fixture();
         site.write(file, text);
-        let stderr = site.build_fails();
+        let stderr = build_fails(&site);
         let line = stderr
             .lines()
             .find(|l| l.contains(": error: "))
             .unwrap_or_else(|| panic!("{name}: no error in\n{stderr}"));
-        let expected_path = site.root().join(expected);
-        let expected_path = expected_path.to_string_lossy();
+        let expected = format!("./{expected}");
         assert!(
-            line.starts_with(expected_path.as_ref()),
-            "{name}:\n  got      {line}\n  expected {expected_path}"
+            line.starts_with(&expected),
+            "{name}:\n  got      {line}\n  expected {expected}"
         );
         assert_eq!(
             stderr.matches(": error: ").count(),
             1,
             "{name}: one error expected\n{stderr}"
         );
-        let (code, _, check_err) = site.run("check", &[]);
+        let (code, check_err) = check(&site);
         assert_eq!(code, 1, "{name}: check should fail");
         assert!(check_err.contains(line), "{name}: check says\n{check_err}");
     }
@@ -706,7 +645,7 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
 #[test]
 fn a_template_override_with_a_broken_link_cannot_be_published() {
     let site = fixture();
-    let old = site.build();
+    let old = built(&site);
     let before = fs::read_to_string(old.join("about/index.html")).unwrap();
     site.write(
         "templates/page.html",
@@ -715,11 +654,12 @@ fn a_template_override_with_a_broken_link_cannot_be_published() {
          <p><a href=\"#nowhere\">Jump</a></p>\n<p id=\"twice\">a</p><p id=\"twice\">b</p>\n\
          {{ body | safe }}\n{% endblock main %}\n",
     );
-    let (code, _, stderr) = site.run("build", &[]);
-    assert_eq!(code, 1, "{stderr}");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let stderr = run.stderr;
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(errors.len(), 3, "{stderr}");
-    let about = site.root().join("pages/about.md");
+    let about = Path::new("./pages/about.md");
     let expected = [
         format!(
             "error: link \"../contact/index.html\" leads nowhere: the site has no contact/index.html (this page is made from {}; in Markdown, link with policy:ID, page:ID or #section); 1 other page has it too",
@@ -748,7 +688,7 @@ fn a_template_override_with_a_broken_link_cannot_be_published() {
         fs::read_to_string(old.join("about/index.html")).unwrap(),
         before
     );
-    let (code, _, check_err) = site.run("check", &[]);
+    let (code, check_err) = check(&site);
     assert_eq!(code, 1);
     assert!(check_err.contains(errors[0]), "{check_err}");
 }
@@ -761,7 +701,7 @@ fn a_hand_written_relative_link_that_breaks_in_a_view_is_caught() {
         "policies/delta.md",
         "+++\ntitle = \"Delta\"\n+++\n\n## Rules\n\nSee [about](../../about/index.html).\n",
     );
-    let stderr = site.build_fails();
+    let stderr = build_fails(&site);
     assert!(
         stderr.contains("for/governors/delta/index.html:"),
         "{stderr}"
@@ -773,7 +713,7 @@ fn a_hand_written_relative_link_that_breaks_in_a_view_is_caught() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("policies/delta.md"), "{stderr}");
+    assert!(stderr.contains("made from ./policies/delta.md"), "{stderr}");
 }
 
 #[test]
