@@ -451,6 +451,68 @@ mod tests {
     }
 
     #[test]
+    fn random_markdown_keeps_its_text_and_never_panics() {
+        let pieces = [
+            "DSL",
+            "dsl",
+            "UK GDPR",
+            "Designated",
+            " Safeguarding",
+            " Lead",
+            "Deputy ",
+            " ",
+            "\n",
+            "\n\n",
+            "## ",
+            "*",
+            "`",
+            "[",
+            "](policy:x)",
+            ")",
+            "<abbr>",
+            "</abbr>",
+            "<a>",
+            "</a>",
+            "é",
+            "-",
+            "_",
+            "s",
+            "&amp;",
+            "[^n]",
+            "[^n]: ",
+            "> ",
+            "- ",
+            "|",
+            "EARLY HELP",
+        ];
+        let m = safeguarding();
+        let mut state = 0x9e37_79b9_u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as usize
+        };
+        let mut marked_any = false;
+        for _ in 0..1500 {
+            let text: String = (0..next() % 30)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let path = std::path::Path::new("r.md");
+            let mut d = crate::diagnostics::Diagnostics::new();
+            let plain = crate::markdown::parse(path, &text, 1, &mut d);
+            let glossed = crate::markdown::parse_with_glossary(path, &text, 1, Some(&m), &mut d);
+            assert_eq!(plain.prose, glossed.prose, "{text:?}");
+            let titles = |b: &crate::markdown::Body| -> Vec<String> {
+                b.sections.iter().map(|s| s.title_html.clone()).collect()
+            };
+            assert_eq!(titles(&plain), titles(&glossed), "{text:?}");
+            marked_any |= glossed.intro.contains("glossary-term");
+        }
+        assert!(marked_any);
+    }
+
+    #[test]
     fn element_depths() {
         let cases = [
             ("<abbr title=\"x\">", 0, 1),

@@ -607,6 +607,33 @@ mod tests {
     }
 
     #[test]
+    fn scanning_random_markup_never_panics() {
+        let pieces = [
+            "<", ">", "=", "\"", "'", "a", " ", "/", "!", "-", "#", "&", ";", "é", "\n", "id",
+            "href", "script", "</", "<!--", "-->", "srcset", ",", "name", "x",
+        ];
+        let mut state = 0x2545_f491_u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as usize
+        };
+        let mut scanned = 0;
+        for _ in 0..3000 {
+            let html: String = (0..next() % 40)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            scanned += html.len();
+            let s = scan(&html);
+            for (link, _) in &s.links {
+                let _ = resolve("a/b/index.html", link);
+            }
+        }
+        assert!(scanned > 30_000, "{scanned}");
+    }
+
+    #[test]
     fn resolves_relative_links() {
         let internal = |path: &str, fragment: Option<&str>| Resolved::Internal {
             path: path.into(),
