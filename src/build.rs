@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
 use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
+use crate::serve::cache::{ParseCache, SourceCache};
 use crate::site::{Site, Sources};
 use crate::source::{self, page, policy};
 
@@ -64,6 +65,21 @@ pub fn load(
     base_url: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
+    load_cached(root, today, base_url, None, diagnostics)
+}
+
+/// [`load`], taking the parse of each source file from `cache` when the file
+/// has not changed since it was parsed, and keeping new parses there.
+pub fn load_cached(
+    root: &Path,
+    today: Date,
+    base_url: Option<&str>,
+    cache: Option<&ParseCache>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Loaded> {
+    if let Some(cache) = cache {
+        cache.begin(root, base_url);
+    }
     let mut config = match SiteConfig::load(root) {
         Ok(config) => config,
         Err(errors) => {
@@ -90,15 +106,9 @@ pub fn load(
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
         .par_iter()
         .map(|path| {
-            let mut d = Diagnostics::new();
-            let parsed = match source::read(path) {
-                Ok(text) => policy::parse(path, &text, &config, glossary, &mut d),
-                Err(e) => {
-                    d.push(e);
-                    None
-                }
-            };
-            (parsed, d)
+            parse_file(path, cache.map(ParseCache::policies), |text, d| {
+                policy::parse(path, text, &config, glossary, d)
+            })
         })
         .collect();
     let mut policies = Vec::with_capacity(parsed.len());
@@ -113,12 +123,17 @@ pub fn load(
         }
     }
 
+    let page_files = source::markdown_files(&root.join("pages"), diagnostics);
     let mut pages = Vec::new();
-    for path in source::markdown_files(&root.join("pages"), diagnostics) {
-        match source::read(&path) {
-            Ok(text) => pages.extend(page::parse(&path, &text, diagnostics)),
-            Err(e) => diagnostics.push(e),
-        }
+    for path in &page_files {
+        let (page, d) = parse_file(path, cache.map(ParseCache::pages), |text, d| {
+            page::parse(path, text, d)
+        });
+        diagnostics.extend(d);
+        pages.extend(page);
+    }
+    if let Some(cache) = cache {
+        cache.retain(&policy_files, &page_files);
     }
 
     let sources = Sources {
@@ -143,6 +158,31 @@ pub fn load(
         templates: templates?,
         assets,
     })
+}
+
+/// Reads one source file and parses it with `parse`, or takes the parse from
+/// `cache` when the file's text has not changed since.
+fn parse_file<T: Clone>(
+    path: &Path,
+    cache: Option<&SourceCache<T>>,
+    parse: impl FnOnce(&str, &mut Diagnostics) -> Option<T>,
+) -> (Option<T>, Diagnostics) {
+    let text = match source::read(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.push(e);
+            return (None, d);
+        }
+    };
+    match cache {
+        Some(cache) => cache.get_or_parse(path, &text, |d| parse(&text, d)),
+        None => {
+            let mut d = Diagnostics::new();
+            let parsed = parse(&text, &mut d);
+            (parsed, d)
+        }
+    }
 }
 
 /// Renders a loaded site into `sink` and checks every link in it, adding any

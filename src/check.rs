@@ -12,8 +12,8 @@ use crate::cli::report;
 use crate::dates;
 use crate::diagnostics::Diagnostics;
 use crate::output::NullSink;
-use crate::site::review::{self, tracker_order};
-use crate::site::{ReviewStatus, Site};
+use crate::site::Site;
+use crate::site::review::tracker_order;
 
 /// Checks the site in `root` as of `today`; exit code 1 on errors (or, with
 /// `strict`, on warnings such as overdue reviews).
@@ -22,7 +22,6 @@ pub fn run(root: &Path, today: Date, strict: bool) -> ExitCode {
     let loaded = build::load(root, today, None, &mut diagnostics);
     if let Some(loaded) = &loaded {
         build::render_into(loaded, &NullSink, &mut diagnostics);
-        add_review_warnings(&loaded.site, &mut diagnostics);
         let _ = std::io::stdout().write_all(status_table(&loaded.site).as_bytes());
     }
     report(&diagnostics);
@@ -38,34 +37,6 @@ pub fn run(root: &Path, today: Date, strict: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-/// A warning for each overdue review, at the line of the policy's `review`
-/// (or `review_every`) key, so an editor can jump straight to it.
-pub fn add_review_warnings(site: &Site, diagnostics: &mut Diagnostics) {
-    for policy in &site.policies {
-        let source = &policy.source;
-        let Some(review) = &source.review else {
-            continue;
-        };
-        if policy.status != ReviewStatus::Overdue {
-            continue;
-        }
-        let due = match &source.review_every {
-            Some(every) => format!("{} (every {every} from approval)", dates::long(review.date)),
-            None => review.display(),
-        };
-        diagnostics.warning(
-            &source.path,
-            source.review_line,
-            format!(
-                "review of \"{}\" is {} (due {due}); after the governors review it, \
-                 update approved and the next review date",
-                source.title,
-                review::distance(review.date, site.today)
-            ),
-        );
     }
 }
 

@@ -166,6 +166,7 @@ impl Site {
         site.link_policies(diagnostics);
         site.check_glossary(diagnostics);
         site.check_age_data(diagnostics);
+        review::overdue_warnings(&site, diagnostics);
         site
     }
 

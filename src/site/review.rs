@@ -7,8 +7,9 @@ use jiff::Span;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::Policy;
+use super::{Policy, Site};
 use crate::dates::{self, PolicyDate, Precision};
+use crate::diagnostics::Diagnostics;
 
 /// Where a policy stands against its review date on a given day.
 ///
@@ -135,6 +136,34 @@ impl StatusCounts {
             } += 1;
         }
         counts
+    }
+}
+
+/// A warning for each overdue review, at the line of the policy's `review`
+/// (or `review_every`) key, so an editor can jump straight to it.
+pub fn overdue_warnings(site: &Site, diagnostics: &mut Diagnostics) {
+    for policy in &site.policies {
+        let source = &policy.source;
+        let Some(review) = &source.review else {
+            continue;
+        };
+        if policy.status != ReviewStatus::Overdue {
+            continue;
+        }
+        let due = match &source.review_every {
+            Some(every) => format!("{} (every {every} from approval)", dates::long(review.date)),
+            None => review.display(),
+        };
+        diagnostics.warning(
+            &source.path,
+            source.review_line,
+            format!(
+                "review of \"{}\" is {} (due {due}); after the governors review it, \
+                 update approved and the next review date",
+                source.title,
+                distance(review.date, site.today)
+            ),
+        );
     }
 }
 
