@@ -357,6 +357,7 @@ async function main() {
       ['page', freePage],
       ['reviews', 'reviews/index.html'],
       ['age-limits', 'age-limits/index.html'],
+      ['glossary', 'glossary/index.html'],
       ['404', 'no/such/page/'],
     ].filter(([, rel]) => rel && (rel.startsWith('no/') || pages.includes(rel)));
     await page.setViewportSize({ width: 320, height: 800 });
