@@ -267,16 +267,20 @@ fn stage_times(site: &Path) -> Vec<(String, Duration)> {
     let mut d = Diagnostics::new();
     let config = SiteConfig::load(site).expect("site.toml loads");
     let files = source::markdown_files(&site.join("policies"), &mut d);
+    let data = SiteData::load(site, &mut d);
+    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
     let start = Instant::now();
     let parsed: Vec<PolicySource> = files
         .par_iter()
         .filter_map(|path| {
             let text = source::read(path).ok()?;
-            policy::parse(path, &text, &config, &mut Diagnostics::new())
+            policy::parse(path, &text, &config, glossary, &mut Diagnostics::new())
         })
         .collect();
-    times.push(("read and parse the policies".into(), start.elapsed()));
-    let data = SiteData::load(site, &mut d);
+    times.push((
+        "read and parse the policies (glossary terms included)".into(),
+        start.elapsed(),
+    ));
     let sources = Sources {
         policies: parsed,
         pages: Vec::new(),

@@ -181,6 +181,8 @@ mod tests {
             show_overdue_notice: true,
             audiences: default_audiences(),
             terms: TermDates::default(),
+            branding: Default::default(),
+            warnings: Diagnostics::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use crate::config::SiteConfig;
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
+use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
 use crate::serve::cache::{ParseCache, SourceCache};
 use crate::site::{Site, Sources};
@@ -80,7 +81,10 @@ pub fn load_cached(
         cache.begin(root, base_url);
     }
     let mut config = match SiteConfig::load(root) {
-        Ok(config) => config,
+        Ok(config) => {
+            diagnostics.extend(config.warnings.clone());
+            config
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             return None;
@@ -99,13 +103,14 @@ pub fn load_cached(
         }
     }
     let data = SiteData::load(root, diagnostics);
+    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
 
     let policy_files = source::markdown_files(&root.join("policies"), diagnostics);
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
         .par_iter()
         .map(|path| {
             parse_file(path, cache.map(ParseCache::policies), |text, d| {
-                policy::parse(path, text, &config, d)
+                policy::parse(path, text, &config, glossary, d)
             })
         })
         .collect();
@@ -193,14 +198,21 @@ fn parse_file<T: Clone>(
     }
 }
 
-/// Renders a loaded site into `sink`, adding any errors to `diagnostics`.
+/// Renders a loaded site into `sink` and checks every link in it, adding any
+/// errors to `diagnostics`.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, sink) {
-        Ok(files) => Some(files),
+    let check = LinkCheck::new(sink);
+    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
+        Ok(files) => {
+            let broken = check.finish(&loaded.site);
+            let ok = !broken.has_errors();
+            diagnostics.extend(broken);
+            ok.then_some(files)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None

@@ -140,16 +140,55 @@ const BODIES: &[&str] = &[
 ];
 
 const SCHOOL_FIRST: &[&str] = &[
-    "Oakfield", "Riverside", "Hollybrook", "Ashgrove", "Millbank", "Kingsmead", "Elmwood",
-    "Harbour", "Fernhill", "Stonebridge", "Larchfield", "Beacon", "Westgate", "Orchard",
-    "Highcliffe", "Meadowside", "Brookvale", "Thornbury", "Castleton", "Redhill",
+    "Oakfield",
+    "Riverside",
+    "Hollybrook",
+    "Ashgrove",
+    "Millbank",
+    "Kingsmead",
+    "Elmwood",
+    "Harbour",
+    "Fernhill",
+    "Stonebridge",
+    "Larchfield",
+    "Beacon",
+    "Westgate",
+    "Orchard",
+    "Highcliffe",
+    "Meadowside",
+    "Brookvale",
+    "Thornbury",
+    "Castleton",
+    "Redhill",
 ];
 const SCHOOL_PLACE: &[&str] = &[
-    "", " Park", " Green", " Hill", " Vale", " Road", " Lane", " Fields", " Brook", " Cross",
-    " Meadow", " Grange", " Heath", " Common", " Bridge", " Valley", " Rise", " View",
-    " Gardens", " Church of England",
+    "",
+    " Park",
+    " Green",
+    " Hill",
+    " Vale",
+    " Road",
+    " Lane",
+    " Fields",
+    " Brook",
+    " Cross",
+    " Meadow",
+    " Grange",
+    " Heath",
+    " Common",
+    " Bridge",
+    " Valley",
+    " Rise",
+    " View",
+    " Gardens",
+    " Church of England",
 ];
-const SCHOOL_KIND: &[&str] = &["Primary School", "Academy", "Junior School", "Infant School"];
+const SCHOOL_KIND: &[&str] = &[
+    "Primary School",
+    "Academy",
+    "Junior School",
+    "Infant School",
+];
 
 const NOUNS: &[&str] = &[
     "pupil",
@@ -401,6 +440,11 @@ pub fn write(n: usize, seed: u64, dir: &Path) -> io::Result<()> {
         std::fs::write(dir.join(path), text)?;
     }
     Ok(())
+}
+
+/// The titles of the `n` policies, in the order they are generated.
+pub fn titles(n: usize, seed: u64) -> Vec<String> {
+    outlines(n, seed).into_iter().map(|o| o.title).collect()
 }
 
 /// The path (relative to the site) of the policy the one-file-edit benchmark changes.

@@ -3,12 +3,14 @@
 //!
 //! pulldown-cmark's events pass through small adapters, each in its own
 //! module: [`code`] highlights code blocks, `shortcodes` finds shortcode
-//! paragraphs, `links` rewrites `policy:` links, `footnotes` lifts
+//! paragraphs, `links` rewrites `policy:` and `page:` links, [`glossary`]
+//! marks the first use of each glossary term in a section, `footnotes` lifts
 //! footnote definitions out, and `sections` splits the rest at headings and
 //! renders each section's HTML once, for every page that shows it.
 
 pub mod code;
 mod footnotes;
+pub mod glossary;
 mod links;
 mod sections;
 mod shortcodes;
@@ -20,7 +22,8 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::diagnostics::{Diagnostics, LineIndex};
 
 pub use footnotes::Footnote;
-pub use links::PolicyLink;
+pub use glossary::TermMatcher;
+pub use links::{AnchorLink, LinkTarget, PageLink, PolicyLink};
 pub use sections::{AudienceTag, Section, slugify};
 pub use shortcodes::ShortcodeCall;
 
@@ -38,6 +41,10 @@ pub struct Body {
     pub footnotes: Vec<Footnote>,
     /// `policy:` links, for validation and backlinks.
     pub links: Vec<PolicyLink>,
+    /// `page:` links, for validation.
+    pub page_links: Vec<PageLink>,
+    /// `#anchor` links within the same document, for validation.
+    pub anchor_links: Vec<AnchorLink>,
     /// Shortcode calls; their markers in the HTML are replaced once rendered.
     pub shortcodes: Vec<ShortcodeCall>,
     /// Plain text of each paragraph, list item and table cell, with its line.
@@ -67,6 +74,18 @@ pub fn options() -> Options {
 /// Parses `text`, which starts on line `first_line` of `path`, reporting
 /// problems (with their file lines) into `diagnostics`.
 pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagnostics) -> Body {
+    parse_with_glossary(path, text, first_line, None, diagnostics)
+}
+
+/// Like [`parse`], and marks the first use of each of `glossary`'s terms in
+/// every section with a link to its glossary entry.
+pub fn parse_with_glossary(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    glossary: Option<&TermMatcher>,
+    diagnostics: &mut Diagnostics,
+) -> Body {
     let index = LineIndex::new(text);
     let events: Vec<Item> = Parser::new_ext(text, options())
         .into_offset_iter()
@@ -75,6 +94,10 @@ pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagn
     let (events, has_code) = code::highlight_blocks(events);
     let (events, shortcodes) = shortcodes::extract(events, path, diagnostics);
     let (events, links) = links::rewrite(events, path, diagnostics);
+    let events = match glossary {
+        Some(matcher) => glossary::mark(events, matcher),
+        None => events,
+    };
     let (events, definitions) = footnotes::extract(events);
     let split = sections::split(events, path, diagnostics);
     let footnotes = footnotes::number(definitions, &split.footnote_order, path, diagnostics);
@@ -82,7 +105,9 @@ pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagn
         intro: split.intro,
         sections: split.sections,
         footnotes,
-        links,
+        links: links.policies,
+        page_links: links.pages,
+        anchor_links: links.anchors,
         shortcodes,
         prose: split.prose,
         has_code,

@@ -65,10 +65,16 @@ pub struct SiteView<'a> {
     pub reviews_url: String,
     /// The age-limits page, when the site has age data.
     pub age_limits_url: Option<String>,
+    /// The glossary, when the site has `data/glossary.toml`.
+    pub glossary_url: Option<String>,
     /// The accessibility statement, when the site has `pages/accessibility.md`.
     pub accessibility_url: Option<String>,
     /// Whether policy pages say publicly that a review is overdue.
     pub show_overdue_notice: bool,
+    /// The school's logo, when site.toml names one.
+    pub logo_url: Option<String>,
+    /// The header's colour (`#rrggbb`), when site.toml sets one.
+    pub brand_colour: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -98,12 +104,19 @@ impl<'a> SiteView<'a> {
                 .age_limits
                 .as_ref()
                 .map(|_| format!("{root}age-limits/index.html")),
+            glossary_url: site
+                .data
+                .glossary
+                .as_ref()
+                .map(|_| format!("{root}glossary/index.html")),
             accessibility_url: site
                 .pages
                 .iter()
                 .any(|p| p.id == "accessibility")
                 .then(|| format!("{root}accessibility/index.html")),
             show_overdue_notice: site.config.show_overdue_notice,
+            logo_url: (site.config.branding.logo.as_ref()).map(|logo| format!("{root}{logo}")),
+            brand_colour: site.config.branding.brand_colour.map(|c| c.to_string()),
         }
     }
 }

@@ -6,6 +6,8 @@ pub mod body;
 pub mod calendar;
 pub mod context;
 pub mod feed;
+pub mod glossary;
+pub mod linkcheck;
 pub mod shortcodes;
 pub mod sitemap;
 pub mod templates;
@@ -45,6 +47,8 @@ pub enum PageKind {
     Reviews,
     /// `age-limits/index.html`.
     AgeLimits,
+    /// `glossary/index.html`.
+    Glossary,
     /// `404.html`.
     NotFound,
     /// `reviews.ics`: the review due dates as a calendar.
@@ -78,6 +82,9 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
     }
     if site.data.age_limits.is_some() {
         pages.push(PageKind::AgeLimits);
+    }
+    if site.data.glossary.is_some() {
+        pages.push(PageKind::Glossary);
     }
     pages.extend((0..site.pages.len()).map(PageKind::Page));
     for (i, policy) in site.policies.iter().enumerate() {
@@ -216,6 +223,7 @@ impl<'a> Renderer<'a> {
             PageKind::Page(i) => (format!("{}/index.html", site.pages[i].id), "../".into()),
             PageKind::Reviews => ("reviews/index.html".into(), "../".into()),
             PageKind::AgeLimits => ("age-limits/index.html".into(), "../".into()),
+            PageKind::Glossary => ("glossary/index.html".into(), "../".into()),
             // Served for any missing address, so its links cannot be relative;
             // with a base_url they are absolute, without one they work at the root.
             PageKind::NotFound => (
@@ -237,6 +245,7 @@ impl<'a> Renderer<'a> {
             root: &root,
             audience: None,
             policy: None,
+            document: None,
         };
         let mut context = self
             .base_contexts
@@ -259,6 +268,7 @@ impl<'a> Renderer<'a> {
                 let policy = &site.policies[i];
                 links.audience = audience;
                 links.policy = Some(policy.id());
+                links.document = Some(policy.id());
                 let options = BodyOptions {
                     audience,
                     level_shift: 0,
@@ -348,6 +358,15 @@ impl<'a> Renderer<'a> {
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], "Minimum ages"));
                 "age_limits.html"
             }
+            PageKind::Glossary => {
+                let Some(data) = &site.data.glossary else {
+                    return Err(Diagnostic::error("data/glossary.toml", None, "missing"));
+                };
+                context.insert("letters", &glossary::letters(data, &links));
+                context.insert("page_title", "Glossary");
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], "Glossary"));
+                "glossary.html"
+            }
             PageKind::NotFound => {
                 context.insert("page_title", "Page not found");
                 "404.html"
@@ -412,6 +431,10 @@ impl<'a> Renderer<'a> {
         };
         let html = body::sections_html(policy, self.policy_body(i), site, &options);
         let notes = body::footnotes_html(policy, Some(a), &prefix);
+        let links = PageLinks {
+            document: Some(policy.id()),
+            ..*links
+        };
         let body = links
             .resolve(&html)
             .replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));

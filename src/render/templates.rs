@@ -28,8 +28,16 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     (
+        "glossary.html",
+        include_str!("../../templates/glossary.html"),
+    ),
+    (
         "partials/status.html",
         include_str!("../../templates/partials/status.html"),
+    ),
+    (
+        "partials/icon.html",
+        include_str!("../../templates/partials/icon.html"),
     ),
     (
         "partials/policy_list.html",

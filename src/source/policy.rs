@@ -10,7 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, TermMatcher};
 use crate::tomlfile::TomlSource;
 
 /// The front matter exactly as written; every key is known.
@@ -126,13 +126,15 @@ pub struct PolicySource {
     pub section_audiences: Vec<AudienceSet>,
 }
 
-/// Parses one policy file's decoded text. Problems go into `diagnostics`; the
-/// policy is returned whenever its front matter could be read at all, so that
-/// other policies' links to it are still checked (the build fails regardless).
+/// Parses one policy file's decoded text, marking the glossary's terms when
+/// `glossary` is given. Problems go into `diagnostics`; the policy is returned
+/// whenever its front matter could be read at all, so that other policies'
+/// links to it are still checked (the build fails regardless).
 pub fn parse(
     path: &Path,
     text: &str,
     config: &SiteConfig,
+    glossary: Option<&TermMatcher>,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicySource> {
     let parts = match super::split(path, text) {
@@ -150,7 +152,8 @@ pub fn parse(
             return None;
         }
     };
-    let body = markdown::parse(path, parts.body, parts.body_line, diagnostics);
+    let body =
+        markdown::parse_with_glossary(path, parts.body, parts.body_line, glossary, diagnostics);
     Some(build(path, front, &toml, body, config, diagnostics))
 }
 
@@ -375,12 +378,14 @@ mod tests {
             show_overdue_notice: true,
             audiences: default_audiences(),
             terms: TermDates::default(),
+            branding: Default::default(),
+            warnings: Diagnostics::new(),
         }
     }
 
     fn run(name: &str, text: &str) -> (Option<PolicySource>, Vec<String>) {
         let mut d = Diagnostics::new();
-        let p = parse(Path::new(name), text, &config(), &mut d);
+        let p = parse(Path::new(name), text, &config(), None, &mut d);
         (p, d.sorted().iter().map(ToString::to_string).collect())
     }
 
