@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::site::Site;
@@ -54,9 +56,12 @@ impl PageRecord {
             .into_iter()
             .map(|(id, line, first)| (id.to_string(), line, first))
             .collect();
+        // Kept for every page until the end of the build: no spare capacity.
+        let mut links = scan.links;
+        links.shrink_to_fit();
         Self {
             ids: scan.ids.into_iter().map(|(id, _)| id).collect(),
-            links: scan.links,
+            links,
             repeated,
         }
     }
@@ -83,10 +88,19 @@ impl<'a> LinkCheck<'a> {
             .filter_map(|(path, page)| Some((path.as_str(), &page.as_ref()?.ids)))
             .collect();
         let site_files = SiteFiles { known, ids };
+        // Each page's links are checked on their own, in parallel; the
+        // problems are then gathered in page order, so the first page with a
+        // problem is the one reported, as before.
+        let found: Vec<Vec<(String, usize, String)>> = files
+            .par_iter()
+            .map(|(page, record)| match record {
+                Some(record) => page_problems(&site_files, page, record),
+                None => Vec::new(),
+            })
+            .collect();
         let mut problems: BTreeMap<String, Problem> = BTreeMap::new();
-        for (page, record) in &files {
-            let Some(record) = record else { continue };
-            let mut note = |key: String, line: usize, message: String| {
+        for ((page, _), found) in files.iter().zip(found) {
+            for (key, line, message) in found {
                 problems
                     .entry(key)
                     .and_modify(|p| p.others += 1)
@@ -96,21 +110,6 @@ impl<'a> LinkCheck<'a> {
                         message,
                         others: 0,
                     });
-            };
-            for (id, line, first) in &record.repeated {
-                let message =
-                    format!("id \"{id}\" is used twice on this page (first on line {first})");
-                note(format!("id\u{0}{id}"), *line, message);
-            }
-            for (href, line) in &record.links {
-                if let Some(broken) = site_files.check(page, href) {
-                    let message = format!("link \"{href}\" leads nowhere: {}", broken.reason);
-                    note(
-                        format!("link\u{0}{}\u{0}{}", broken.target, broken.reason),
-                        *line,
-                        message,
-                    );
-                }
             }
         }
         let mut diagnostics = Diagnostics::new();
@@ -134,6 +133,30 @@ impl Sink for LinkCheck<'_> {
         files.push((path.to_string(), scan));
         Ok(())
     }
+}
+
+/// The problems of one page: (key to report each once, line, message).
+fn page_problems(
+    site_files: &SiteFiles,
+    page: &str,
+    record: &PageRecord,
+) -> Vec<(String, usize, String)> {
+    let mut found = Vec::new();
+    for (id, line, first) in &record.repeated {
+        let message = format!("id \"{id}\" is used twice on this page (first on line {first})");
+        found.push((format!("id\u{0}{id}"), *line, message));
+    }
+    for (href, line) in &record.links {
+        if let Some(broken) = site_files.check(page, href) {
+            let message = format!("link \"{href}\" leads nowhere: {}", broken.reason);
+            found.push((
+                format!("link\u{0}{}\u{0}{}", broken.target, broken.reason),
+                *line,
+                message,
+            ));
+        }
+    }
+    found
 }
 
 /// One problem, where it was first seen, and on how many other pages.
