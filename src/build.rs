@@ -114,13 +114,7 @@ pub fn load(
     }
 
     let site = Site::assemble(config, policies, pages, data, today, diagnostics);
-    let templates = match Templates::load(root) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    let templates = Templates::load(root, diagnostics);
     let assets = assets::collect(root, diagnostics);
     if diagnostics.has_errors() {
         return None;
