@@ -1,6 +1,7 @@
 //! The whole pipeline: load and check a site, render it, and publish it safely.
 
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -89,13 +90,9 @@ pub fn load(
         .par_iter()
         .map(|path| {
             let mut d = Diagnostics::new();
-            let parsed = match source::read(path) {
-                Ok(text) => policy::parse(path, &text, &config, &mut d),
-                Err(e) => {
-                    d.push(e);
-                    None
-                }
-            };
+            let parsed = guarded(path, &mut d, |d| {
+                policy::parse(path, &text_of(path, d)?, &config, d)
+            });
             (parsed, d)
         })
         .collect();
@@ -107,10 +104,9 @@ pub fn load(
 
     let mut pages = Vec::new();
     for path in source::markdown_files(&root.join("pages"), diagnostics) {
-        match source::read(&path) {
-            Ok(text) => pages.extend(page::parse(&path, &text, diagnostics)),
-            Err(e) => diagnostics.push(e),
-        }
+        pages.extend(guarded(&path, diagnostics, |d| {
+            page::parse(&path, &text_of(&path, d)?, &config.allow_html, d)
+        }));
     }
 
     let site = Site::assemble(config, policies, pages, data, today, diagnostics);
@@ -126,19 +122,51 @@ pub fn load(
     })
 }
 
+/// A source file's decoded text, or `None` with the error reported.
+fn text_of(path: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
+    source::read(path).map_err(|e| diagnostics.push(e)).ok()
+}
+
+/// Runs `work` on the file at `path`, turning a panic (a bug in policyweb,
+/// never the user's fault) into an error naming the file, so that one file
+/// cannot crash the build or leave it half done.
+pub fn guarded<T>(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    work: impl FnOnce(&mut Diagnostics) -> Option<T>,
+) -> Option<T> {
+    let mut local = Diagnostics::new();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| work(&mut local)));
+    diagnostics.extend(local);
+    result.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        diagnostics.error(
+            path,
+            None,
+            format!(
+                "policyweb crashed on this file ({what}); this is a bug in policyweb: please report it with the file"
+            ),
+        );
+        None
+    })
+}
+
 /// Renders a loaded site into `sink`, adding any errors to `diagnostics`.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, sink) {
-        Ok(files) => Some(files),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    }
+    let root = loaded.site.config.root.clone();
+    guarded(&root, diagnostics, |d| {
+        render::render_site(&loaded.site, &loaded.templates, &loaded.assets, sink)
+            .map_err(|errors| d.extend(errors))
+            .ok()
+    })
 }
 
 /// Builds the site: loads, checks, renders into a temporary folder, then swaps
@@ -181,5 +209,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             diagnostics.push(d);
             Err(diagnostics)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_file() {
+        let mut d = Diagnostics::new();
+        let kept = guarded(Path::new("a.md"), &mut d, |d| {
+            d.warning(Path::new("a.md"), Some(2), "seen before the crash");
+            None::<()>
+        });
+        assert!(kept.is_none());
+        let crashed: Option<u8> = guarded(Path::new("policies/b.md"), &mut d, |_| {
+            panic!("index out of bounds")
+        });
+        assert!(crashed.is_none());
+        let lines: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0], "a.md:2: warning: seen before the crash");
+        assert!(
+            lines[1].starts_with(
+                "policies/b.md: error: policyweb crashed on this file (index out of bounds); this is a bug"
+            ),
+            "{lines:?}"
+        );
+        assert_eq!(guarded(Path::new("c.md"), &mut d, |_| Some(3)), Some(3));
     }
 }

@@ -9,6 +9,8 @@ use toml::Spanned;
 
 use crate::dates::{MonthDay, TermDates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::html;
+use crate::source;
 use crate::tomlfile::TomlSource;
 
 /// One group of readers: staff, parents, pupils, governors, or the school's own.
@@ -83,6 +85,9 @@ pub struct SiteConfig {
     pub audiences: Vec<Audience>,
     /// When each term and half-term ends.
     pub terms: TermDates,
+    /// Raw HTML tags content may use beyond the harmless default ones
+    /// (`allow_html = ["iframe"]`); see [`crate::markdown::html`].
+    pub allow_html: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +102,8 @@ struct RawConfig {
     audience: Vec<Spanned<RawAudience>>,
     #[serde(default)]
     terms: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    allow_html: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +113,14 @@ struct RawAudience {
     label: String,
     description: Option<String>,
     plain_language: Option<bool>,
+}
+
+/// Whether `tag` is a lower-case HTML tag name (`iframe`, `h2`, `my-widget`).
+fn is_tag_name(tag: &str) -> bool {
+    tag.starts_with(|c: char| c.is_ascii_lowercase())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Whether `id` is a safe, lower-case identifier for URLs and tags.
@@ -127,8 +142,8 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<Self, Diagnostics> {
         let path = Self::path(root);
         let mut errors = Diagnostics::new();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 errors.error(
                     &path,
@@ -146,10 +161,10 @@ impl SiteConfig {
                 return Err(errors);
             }
         };
-        let text = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(&text)
-            .replace("\r\n", "\n");
+        let text = source::decode(&path, &bytes).map_err(|d| {
+            errors.push(d);
+            errors.clone()
+        })?;
         let source = TomlSource::new(&path, &text, 1);
         let raw: RawConfig = source.parse().map_err(|d| {
             let mut all = Diagnostics::new();
@@ -241,6 +256,24 @@ impl SiteConfig {
             }
         }
 
+        let allow_html = raw
+            .allow_html
+            .into_iter()
+            .filter_map(|tag| {
+                let line = source.line(&tag.span());
+                let tag = tag.into_inner();
+                let problem = if html::NEVER_ALLOWED.contains(&tag.as_str()) {
+                    format!("allow_html may not hold \"{tag}\": policyweb never publishes scripts from content (a template override can add one)")
+                } else if !is_tag_name(&tag) {
+                    format!("allow_html: \"{tag}\" is not an HTML tag name (write it in lower case without < >, e.g. \"iframe\")")
+                } else {
+                    return Some(tag);
+                };
+                errors.error(path, Some(line), problem);
+                None
+            })
+            .collect();
+
         Self {
             root: root.to_path_buf(),
             school,
@@ -250,6 +283,7 @@ impl SiteConfig {
             show_overdue_notice: raw.show_overdue_notice.unwrap_or(true),
             audiences,
             terms,
+            allow_html,
         }
     }
 
@@ -381,6 +415,38 @@ mod tests {
         let errors = load("school = \"X\"\nreview_warnings_days = 30\n").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].starts_with("2: unknown field `review_warnings_days`"));
+    }
+
+    #[test]
+    fn allow_html_takes_tag_names_but_never_script() {
+        let config = load("school = \"X\"\nallow_html = [\"iframe\", \"video\"]\n").unwrap();
+        assert_eq!(config.allow_html, ["iframe", "video"]);
+        assert!(load("school = \"X\"\n").unwrap().allow_html.is_empty());
+        let errors =
+            load("school = \"X\"\nallow_html = [\n  \"script\",\n  \"<div>\",\n  \"IFRAME\",\n]\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].starts_with("3: allow_html may not hold \"script\""));
+        assert!(errors[1].starts_with("4: allow_html: \"<div>\" is not an HTML tag name"));
+        assert!(errors[2].starts_with("5: allow_html: \"IFRAME\""));
+    }
+
+    #[test]
+    fn a_site_toml_saved_oddly_still_loads_or_names_its_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        fs::write(
+            &path,
+            b"\xEF\xBB\xBFschool = \"X\"\r\nreview_warning_days = 30",
+        )
+        .unwrap();
+        assert_eq!(
+            SiteConfig::load(dir.path()).unwrap().review_warning_days,
+            30
+        );
+        fs::write(&path, b"school = \"Caf\xE9\"\n").unwrap();
+        let err = SiteConfig::load(dir.path()).unwrap_err().sorted();
+        assert!(err[0].to_string().ends_with("site.toml:1: error: the file is not UTF-8 (byte 0xE9 at byte offset 13; Latin-1 or Windows-1252 perhaps); save it as UTF-8"), "{}", err[0]);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! footnotes, and the cross-links and shortcodes found on the way.
 //!
 //! pulldown-cmark's events pass through small adapters, each in its own
-//! module: [`code`] highlights code blocks, [`shortcodes`] finds shortcode
+//! module: [`html`] keeps only harmless raw HTML, [`code`] highlights code blocks, [`shortcodes`] finds shortcode
 //! paragraphs, [`links`] rewrites `policy:` links, [`footnotes`] lifts
 //! footnote definitions out, and [`sections`] splits the rest at headings and
 //! renders each section's HTML once, for every page that shows it.
 
 pub mod code;
 mod footnotes;
+pub mod html;
 mod links;
 mod sections;
 mod shortcodes;
@@ -65,13 +66,27 @@ pub fn options() -> Options {
 }
 
 /// Parses `text`, which starts on line `first_line` of `path`, reporting
-/// problems (with their file lines) into `diagnostics`.
+/// problems (with their file lines) into `diagnostics`. Raw HTML is limited
+/// to [`html::DEFAULT_ALLOWED`].
 pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagnostics) -> Body {
+    parse_with(path, text, first_line, &[], diagnostics)
+}
+
+/// [`parse`], also keeping the raw HTML tags in `allow_html` (site.toml's
+/// `allow_html`).
+pub fn parse_with(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    allow_html: &[String],
+    diagnostics: &mut Diagnostics,
+) -> Body {
     let index = LineIndex::new(text);
     let events: Vec<Item> = Parser::new_ext(text, options())
         .into_offset_iter()
         .map(|(event, range)| (event, first_line - 1 + index.line(range.start)))
         .collect();
+    let events = html::clean(events, allow_html, path, diagnostics);
     let (events, has_code) = code::highlight_blocks(events);
     let (events, shortcodes) = shortcodes::extract(events, path, diagnostics);
     let (events, links) = links::rewrite(events, path, diagnostics);

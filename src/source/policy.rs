@@ -147,7 +147,13 @@ pub fn parse(
         }
     };
     let errors_before = diagnostics.error_count();
-    let body = markdown::parse(path, parts.body, parts.body_line, diagnostics);
+    let body = markdown::parse_with(
+        path,
+        parts.body,
+        parts.body_line,
+        &config.allow_html,
+        diagnostics,
+    );
     let policy = build(path, front, &toml, body, config, diagnostics);
     (diagnostics.error_count() == errors_before).then_some(policy)
 }
@@ -366,6 +372,7 @@ mod tests {
             show_overdue_notice: true,
             audiences: default_audiences(),
             terms: TermDates::default(),
+            allow_html: Vec::new(),
         }
     }
 
