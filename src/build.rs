@@ -1,6 +1,6 @@
 //! The whole pipeline: load and check a site, render it, and publish it safely.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +12,7 @@ use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
 use crate::render::{self, Templates, assets};
-use crate::site::Site;
+use crate::site::{Site, Sources};
 use crate::source::{self, page, policy};
 
 /// A site loaded, checked and ready to render.
@@ -97,9 +97,15 @@ pub fn load(
         })
         .collect();
     let mut policies = Vec::with_capacity(parsed.len());
-    for (p, d) in parsed {
+    let mut unreadable = BTreeSet::new();
+    for ((p, d), path) in parsed.into_iter().zip(&policy_files) {
         diagnostics.extend(d);
-        policies.extend(p);
+        match p {
+            Some(p) => policies.push(p),
+            // Links to a policy whose front matter cannot be read are not
+            // reported as links to nothing: its own error says what is wrong.
+            None => unreadable.extend(path.file_stem().map(|s| s.to_string_lossy().into_owned())),
+        }
     }
 
     let mut pages = Vec::new();
@@ -109,7 +115,12 @@ pub fn load(
         }));
     }
 
-    let site = Site::assemble(config, policies, pages, data, today, diagnostics);
+    let sources = Sources {
+        policies,
+        pages,
+        unreadable,
+    };
+    let site = Site::assemble(config, sources, data, today, diagnostics);
     let templates = Templates::load(root, diagnostics);
     let assets = assets::collect(root, diagnostics);
     if diagnostics.has_errors() {

@@ -73,6 +73,18 @@ impl Policy {
     }
 }
 
+/// Everything read from a site's source files, before checking across files.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The policies whose front matter could be read.
+    pub policies: Vec<PolicySource>,
+    /// The free pages.
+    pub pages: Vec<PageSource>,
+    /// File names (without `.md`) of policies that could not be read at all;
+    /// links to them are not reported again.
+    pub unreadable: BTreeSet<String>,
+}
+
 /// The checked model of a whole site.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -87,19 +99,23 @@ pub struct Site {
     /// The data files.
     pub data: SiteData,
     by_id: HashMap<String, usize>,
+    unreadable: BTreeSet<String>,
 }
 
 impl Site {
     /// Puts the parsed sources together and checks them against each other.
     pub fn assemble(
         config: SiteConfig,
-        sources: Vec<PolicySource>,
-        mut pages: Vec<PageSource>,
+        sources: Sources,
         data: SiteData,
         today: Date,
         diagnostics: &mut Diagnostics,
     ) -> Site {
-        let mut sources = sources;
+        let Sources {
+            policies: mut sources,
+            mut pages,
+            unreadable,
+        } = sources;
         sources.sort_by(|a, b| {
             (a.title.to_lowercase(), &a.id, &a.path).cmp(&(b.title.to_lowercase(), &b.id, &b.path))
         });
@@ -146,6 +162,7 @@ impl Site {
             pages,
             data,
             by_id,
+            unreadable,
         };
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
@@ -201,7 +218,7 @@ impl Site {
                             Some(*line),
                             "a policy cannot be related to itself",
                         );
-                    } else if !self.by_id.contains_key(id) {
+                    } else if !self.by_id.contains_key(id) && !self.unreadable.contains(id) {
                         diagnostics.error(
                             &source.path,
                             Some(*line),
@@ -234,6 +251,9 @@ impl Site {
     ) {
         for link in links {
             let Some(target) = self.policy(&link.policy) else {
+                if self.unreadable.contains(&link.policy) {
+                    continue;
+                }
                 diagnostics.error(
                     path,
                     Some(link.line),
