@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
+use crate::config::{self, SiteConfig};
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
@@ -72,15 +72,9 @@ pub fn load(
         }
     };
     if let Some(url) = base_url {
-        if url.starts_with("https://") || url.starts_with("http://") {
-            let slash = if url.ends_with('/') { "" } else { "/" };
-            config.base_url = Some(format!("{url}{slash}"));
-        } else {
-            diagnostics.error(
-                Path::new("--base-url"),
-                None,
-                format!("\"{url}\" must start with https:// (or http://)"),
-            );
+        match config::base_url(url) {
+            Ok(url) => config.base_url = Some(url),
+            Err(e) => diagnostics.error(Path::new("--base-url"), None, e),
         }
     }
     let data = SiteData::load(root, diagnostics);

@@ -115,6 +115,30 @@ struct RawAudience {
     plain_language: Option<bool>,
 }
 
+/// `url` checked as the address a site is published at, ending in `/`; or
+/// what is wrong with it.
+pub fn base_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Err(format!("\"{url}\" must start with https:// (or http://)")),
+        Some(rest)
+            if rest.is_empty()
+                || rest.starts_with('/')
+                || rest.contains(|c: char| {
+                    c.is_whitespace() || c.is_control() || "\"'<>`\\?#{}|^".contains(c)
+                }) =>
+        {
+            Err(format!(
+                "\"{url}\" is not a plain web address (no spaces, quotes, <, >, ? or #), e.g. https://www.school.sch.uk/policies/"
+            ))
+        }
+        Some(_) if url.ends_with('/') => Ok(url.to_string()),
+        Some(_) => Ok(format!("{url}/")),
+    }
+}
+
 /// Whether `tag` is a lower-case HTML tag name (`iframe`, `h2`, `my-widget`).
 fn is_tag_name(tag: &str) -> bool {
     tag.starts_with(|c: char| c.is_ascii_lowercase())
@@ -196,17 +220,9 @@ impl SiteConfig {
         }
         let base_url = raw.base_url.and_then(|url| {
             let line = source.line(&url.span());
-            let url = url.into_inner();
-            if url.starts_with("https://") || url.starts_with("http://") {
-                Some(if url.ends_with('/') { url } else { url + "/" })
-            } else {
-                errors.error(
-                    path,
-                    Some(line),
-                    format!("base_url \"{url}\" must start with https:// (or http://)"),
-                );
-                None
-            }
+            base_url(url.get_ref())
+                .map_err(|e| errors.error(path, Some(line), format!("base_url {e}")))
+                .ok()
         });
         let mut number = |value: Option<Spanned<i64>>, name: &str, default: i64, max: i64| {
             let Some(value) = value else { return default };
@@ -415,6 +431,27 @@ mod tests {
         let errors = load("school = \"X\"\nreview_warnings_days = 30\n").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].starts_with("2: unknown field `review_warnings_days`"));
+    }
+
+    #[test]
+    fn base_urls_are_plain_web_addresses() {
+        assert_eq!(
+            base_url("https://x.sch.uk/p").unwrap(),
+            "https://x.sch.uk/p/"
+        );
+        assert_eq!(base_url("http://x.sch.uk/").unwrap(), "http://x.sch.uk/");
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://x/?q=<script>",
+            "https://x/\"a\"",
+            "https://x y/",
+            "https://x/#top",
+            "javascript:alert(1)//https://",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use policyweb::data::SiteData;
 use policyweb::diagnostics::Diagnostics;
 use policyweb::output::MemorySink;
 use policyweb::render::{Templates, render_site};
-use policyweb::site::Site;
+use policyweb::site::{Site, Sources};
 use policyweb::source::{self, policy};
 
 /// A policy the fuzzed one can link to, relate to and collide with.
@@ -47,7 +47,11 @@ fuzz_target!(|data: &[u8]| {
     policies.extend(policy::parse(path, &text, config, &mut d));
     policies.extend(policy::parse(Path::new("policies/other.md"), OTHER, config, &mut d));
     let today = jiff::civil::date(2026, 11, 21);
-    let site = Site::assemble(config.clone(), policies, Vec::new(), SiteData::default(), today, &mut d);
+    let sources = Sources {
+        policies,
+        ..Sources::default()
+    };
+    let site = Site::assemble(config.clone(), sources, SiteData::default(), today, &mut d);
     if d.has_errors() {
         return;
     }

@@ -67,6 +67,13 @@ pub fn is_safe_url(url: &str) -> bool {
         .any(|scheme| squeezed.starts_with(scheme))
 }
 
+/// The error for a link address in front matter or data that [`is_safe_url`] refuses.
+pub fn unsafe_url(url: &str) -> String {
+    format!(
+        "\"{url}\" is not an address a web page may link to (it would run code or embed data); give the https:// address"
+    )
+}
+
 /// One piece of a raw HTML fragment.
 #[derive(Debug, PartialEq, Eq)]
 enum Piece<'a> {

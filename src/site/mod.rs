@@ -14,6 +14,7 @@ use crate::audiences::AudienceSet;
 use crate::config::SiteConfig;
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
+use crate::markdown::html::{is_safe_url, unsafe_url};
 use crate::markdown::{Body, PolicyLink};
 use crate::source::page::PageSource;
 use crate::source::policy::{PolicySource, Related};
@@ -166,7 +167,20 @@ impl Site {
         };
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
+        site.check_data_urls(diagnostics);
         site
+    }
+
+    /// Data files' links may not run code or embed data.
+    fn check_data_urls(&self, diagnostics: &mut Diagnostics) {
+        let Some(ages) = &self.data.age_limits else {
+            return;
+        };
+        for platform in &ages.platforms {
+            if let Some(url) = platform.source.as_deref().filter(|u| !is_safe_url(u)) {
+                diagnostics.error(&ages.path, Some(platform.line), unsafe_url(url));
+            }
+        }
     }
 
     /// The policy with this id.

@@ -10,6 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
+use crate::markdown::html::{is_safe_url, unsafe_url};
 use crate::markdown::{self, Body};
 use crate::tomlfile::TomlSource;
 
@@ -261,7 +262,12 @@ fn build(
             let line = toml.line(&r.span());
             match r.into_inner() {
                 RelatedInput::Id(id) => Related::Policy { id, line },
-                RelatedInput::Link(link) => Related::External(link),
+                RelatedInput::Link(link) => {
+                    if !is_safe_url(&link.url) {
+                        diagnostics.error(path, Some(line), unsafe_url(&link.url));
+                    }
+                    Related::External(link)
+                }
             }
         })
         .collect();
