@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -44,6 +45,22 @@ fn leftovers(parent: &Path) -> Vec<String> {
         .into_iter()
         .filter(|n| n.ends_with(".policyweb-new") || n.ends_with(".policyweb-old"))
         .collect()
+}
+
+/// Asserts two built trees are byte for byte the same, naming the files that
+/// differ rather than printing their bytes.
+#[track_caller]
+fn assert_same(
+    found: &BTreeMap<PathBuf, Vec<u8>>,
+    expected: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let differ: Vec<&PathBuf> = found
+        .keys()
+        .chain(expected.keys())
+        .filter(|p| found.get(*p) != expected.get(*p))
+        .collect();
+    assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
 }
 
 fn canonical(path: &Path) -> String {
@@ -101,7 +118,11 @@ fn dangerous_output_folders_are_refused_naming_the_resolved_path() {
         assert!(stderr.contains(&expected), "{out}: {stderr}");
     }
     fs::remove_dir(site.root().join("sub")).unwrap();
-    assert_eq!(tree(site.root()), before, "nothing in the site was touched");
+    assert_same(
+        &tree(site.root()),
+        &before,
+        "nothing in the site was touched",
+    );
     assert!(names(home.path()).is_empty(), "nothing in the home folder");
 
     // `--out .` from an unrelated folder is the current folder.
@@ -217,10 +238,10 @@ fn a_build_killed_mid_write_leaves_the_previous_site_and_is_cleaned_up() {
             staging.is_dir(),
             "killed while writing, so the staging folder is left"
         );
-        assert_eq!(
-            tree(&site.root().join("public")),
-            before,
-            "the previous site is intact"
+        assert_same(
+            &tree(&site.root().join("public")),
+            &before,
+            "the previous site",
         );
     }
     for i in 0..600 {
@@ -228,7 +249,11 @@ fn a_build_killed_mid_write_leaves_the_previous_site_and_is_cleaned_up() {
     }
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(tree(&site.root().join("public")), before);
+    assert_same(
+        &tree(&site.root().join("public")),
+        &before,
+        "the previous site",
+    );
     assert!(
         leftovers(site.root()).is_empty(),
         "{:?}",
@@ -332,7 +357,7 @@ fn a_read_only_folder_gives_the_path_and_reason_and_keeps_the_old_site() {
         "{line}"
     );
     assert!(run.stderr.contains("nothing was published"));
-    assert_eq!(tree(&out), before);
+    assert_same(&tree(&out), &before, "the previous site");
 }
 
 #[test]
@@ -364,7 +389,11 @@ fn a_full_disk_gives_the_path_and_reason_and_keeps_the_old_site() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was published"));
-    assert_eq!(tree(&site.root().join("public")), before);
+    assert_same(
+        &tree(&site.root().join("public")),
+        &before,
+        "the previous site",
+    );
     assert!(
         leftovers(site.root()).is_empty(),
         "a failed build cleans up after itself"
@@ -392,7 +421,11 @@ fn a_second_build_of_the_same_output_is_turned_away() {
         first.dir().is_dir(),
         "the second build left the first's files alone"
     );
-    assert_eq!(tree(&site.root().join("public")), before);
+    assert_same(
+        &tree(&site.root().join("public")),
+        &before,
+        "the previous site",
+    );
     first.abandon();
     assert_eq!(site.build(&[]).code, 0);
 }
@@ -508,7 +541,8 @@ fn site_with(encode: impl Fn(&str) -> Vec<u8>) -> Site {
         (
             "policies/care.md",
             "+++\ntitle = \"Care – and “quotes”\"\nsummary = \"Ünïcödé.\"\nreview = \"Spring 2027\"\n+++\n\n\
-             Intro line one\nstill one.\n\n## Section {audience=staff}\n\n- a\n- b\n\n```\ncode\n```\n\nLast line",
+             Intro line one\nstill one.\n\n## Section {audience=staff}\n\n- a\n- b\n\n```\ncode\n```\n\nHard  \nbreak.\n\n\
+             <details>\n<summary>More</summary>\n\nHidden.\n\n</details>",
         ),
         (
             "pages/about.md",
@@ -564,7 +598,11 @@ fn bom_crlf_mixed_line_ends_and_no_final_newline_give_the_same_site() {
         let site = site_with(encode);
         let run = site.build(&[]);
         assert_eq!(run.code, 0, "variant {i}: {}", run.stderr);
-        assert_eq!(tree(&site.root().join("public")), expected, "variant {i}");
+        assert_same(
+            &tree(&site.root().join("public")),
+            &expected,
+            &format!("variant {i}"),
+        );
     }
 }
 
