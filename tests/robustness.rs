@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::{Run, Site, run_in, tree};
+use unicode_normalization::UnicodeNormalization;
 
 const BIN: &str = env!("CARGO_BIN_EXE_policyweb");
 
@@ -541,7 +542,7 @@ fn site_with(encode: impl Fn(&str) -> Vec<u8>) -> Site {
         (
             "policies/care.md",
             "+++\ntitle = \"Care – and “quotes”\"\nsummary = \"Ünïcödé.\"\nreview = \"Spring 2027\"\n+++\n\n\
-             Intro line one\nstill one.\n\n## Section {audience=staff}\n\n- a\n- b\n\n```\ncode\n```\n\nHard  \nbreak.\n\n\
+             Intro line one\nstill one, [año](policy:care#año).\n\n## Año {audience=staff}\n\n- a\n- b\n\n```\ncode\n```\n\nHard  \nbreak.\n\n\
              <details>\n<summary>More</summary>\n\nHidden.\n\n</details>",
         ),
         (
@@ -563,7 +564,7 @@ fn site_with(encode: impl Fn(&str) -> Vec<u8>) -> Site {
 }
 
 #[test]
-fn bom_crlf_mixed_line_ends_and_no_final_newline_give_the_same_site() {
+fn decomposed_accents_bom_crlf_mixed_line_ends_and_no_final_newline_give_the_same_site() {
     let clean = site_with(|t| {
         let mut t = t.to_string();
         if !t.ends_with('\n') {
@@ -573,14 +574,16 @@ fn bom_crlf_mixed_line_ends_and_no_final_newline_give_the_same_site() {
     });
     assert_eq!(clean.build(&[]).code, 0);
     let expected = tree(&clean.root().join("public"));
-    let variants: [fn(&str) -> Vec<u8>; 4] = [
+    let variants: [fn(&str) -> Vec<u8>; 5] = [
+        |t| t.nfd().collect::<String>().into_bytes(),
         |t| [b"\xEF\xBB\xBF", t.as_bytes()].concat(),
         |t| t.replace('\n', "\r\n").into_bytes(),
         |t| {
             let mut out = String::new();
             for (i, line) in t.split('\n').enumerate() {
                 if i > 0 {
-                    out.push_str(["\n", "\r\n", "\r"][i % 3]);
+                    // Never a lone CR before an LF: that pair is a CRLF by any reading.
+                    out.push_str(["\r\n", "\n", "\r"][i % 3]);
                 }
                 out.push_str(line);
             }
@@ -683,6 +686,14 @@ fn two_sources_for_one_address_are_errors_naming_both_files() {
     site.write(
         "policies/other.md",
         "+++\ntitle = \"Other\"\nid = \"alpha\"\n+++\n",
+    );
+    site.write(
+        "policies/climb.md",
+        "+++\ntitle = \"Climb\"\nid = \"../../etc\"\n+++\n",
+    );
+    site.write(
+        "policies/slash.md",
+        "+++\ntitle = \"Slash\"\nid = \"policies/alpha\"\n+++\n",
     );
     site.write("pages/About.md", "+++\ntitle = \"About\"\n+++\n");
     site.write("pages/about.md", "+++\ntitle = \"About\"\n+++\n");
@@ -872,6 +883,30 @@ fn script_addresses_in_front_matter_and_data_are_errors() {
         [
             "./data/age-limits.toml:3: error: \" data:text/html,x\" is not an address a web page may link to (it would run code or embed data); give the https:// address",
             "./policies/gamma.md:4: error: \"javascript:alert(1)\" is not an address a web page may link to (it would run code or embed data); give the https:// address",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn hostile_heading_attributes_are_errors() {
+    let site = small_site();
+    site.write(
+        "policies/gamma.md",
+        &policy(
+            "Gamma",
+            "## One {#x\"onclick=y}\n\n## Two {.cls onmouseover=z}\n\n## Three {#pw-main}\n",
+        ),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "./policies/gamma.md:6: error: anchor \"#x\"onclick=y\" may hold only letters, digits, - and _, and may not start with pw- or fn-",
+            "./policies/gamma.md:8: error: unknown heading attribute \"onmouseover\" (only {#anchor audience=...} is understood)",
+            "./policies/gamma.md:10: error: anchor \"#pw-main\" may hold only letters, digits, - and _, and may not start with pw- or fn-",
         ],
         "{}",
         run.stderr

@@ -12,7 +12,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -22,8 +22,8 @@ use crate::markers;
 pub const MAX_SOURCE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// A source file's text after decoding: UTF-8 without BOM, `\n` line ends,
-/// ending with a newline, so that the same words give the same site however
-/// an editor saved them.
+/// ending with a newline, in Unicode normal form C, so that the same words
+/// give the same site (and the same anchors) however an editor saved them.
 ///
 /// Text that is not UTF-8 (Latin-1, UTF-16, a binary file) and control
 /// characters that no web page may carry are errors naming the byte offset
@@ -76,6 +76,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     };
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
+    }
+    if unicode_normalization::is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        text = text.nfc().collect();
     }
     Ok(markers::sanitize(&text).into_owned())
 }
@@ -319,6 +322,11 @@ mod tests {
             assert_eq!(decode(p, bytes).unwrap(), clean, "{bytes:?}");
         }
         assert_eq!(decode(p, b"").unwrap(), "");
+        assert_eq!(
+            decode(p, "## An\u{303}o\n".as_bytes()).unwrap(),
+            "## A\u{f1}o\n",
+            "decomposed accents are composed"
+        );
     }
 
     #[test]
