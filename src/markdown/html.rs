@@ -47,6 +47,10 @@ const URL_ATTRIBUTES: [&str; 9] = [
     "xlink:href",
 ];
 
+/// How deeply kept tags may nest; deeper ones are shown as text, which keeps
+/// every step of the pass bounded whatever the input.
+const MAX_OPEN: usize = 64;
+
 /// Elements that have no end tag.
 const VOID: [&str; 13] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -238,8 +242,11 @@ impl Cleaner<'_> {
     /// `html` (starting on file line `line`) with only kept tags left as markup.
     fn clean(&mut self, html: &str, line: usize) -> String {
         let mut out = String::with_capacity(html.len());
+        let (mut counted, mut newlines) = (0, 0);
         for (offset, piece) in pieces(html) {
-            let line = line + html[..offset].matches('\n').count();
+            newlines += html[counted..offset].matches('\n').count();
+            counted = offset;
+            let line = line + newlines;
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Comment(true) => {}
@@ -251,7 +258,10 @@ impl Cleaner<'_> {
                 Piece::Stray(text) => {
                     let _ = escape_html(&mut out, text);
                 }
-                Piece::Start(name, attributes, _) if self.allowed(&name) => {
+                Piece::Start(name, attributes, _)
+                    if self.allowed(&name)
+                        && (self.open.len() < MAX_OPEN || VOID.contains(&name.as_str())) =>
+                {
                     self.start_tag(&mut out, &name, attributes, line);
                 }
                 Piece::End(name) if self.allowed(&name) => self.end_tag(&mut out, &name, line),
@@ -260,7 +270,15 @@ impl Cleaner<'_> {
                     let text = &html[offset..offset + len];
                     let _ = escape_html(&mut out, text);
                     if !text.starts_with("</") && self.warned != Some((line, name.clone())) {
-                        self.warn_shown_as_text(&name, line);
+                        if self.allowed(&name) {
+                            self.diagnostics.warning(
+                                self.path,
+                                Some(line),
+                                format!("<{name}> is shown as text: HTML tags may nest only {MAX_OPEN} deep"),
+                            );
+                        } else {
+                            self.warn_shown_as_text(&name, line);
+                        }
                         self.warned = Some((line, name));
                     }
                 }
@@ -695,6 +713,18 @@ mod tests {
             [
                 "p.md:1: warning: removed a </sup> that closes nothing opened before it in this block"
             ]
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let (html, warnings) = render(&"<mark>".repeat(70), &[]);
+        assert_eq!(html.matches("<mark>").count(), MAX_OPEN);
+        assert_eq!(html.matches("</mark>").count(), MAX_OPEN);
+        assert_eq!(html.matches("&lt;mark&gt;").count(), 70 - MAX_OPEN);
+        assert_eq!(
+            warnings,
+            ["p.md:1: warning: <mark> is shown as text: HTML tags may nest only 64 deep"]
         );
     }
 
