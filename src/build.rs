@@ -11,7 +11,9 @@ use crate::config::{self, SiteConfig};
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
+use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
+use crate::serve::cache::{ParseCache, SourceCache};
 use crate::site::{Site, Sources};
 use crate::source::{self, page, policy};
 
@@ -64,6 +66,21 @@ pub fn load(
     base_url: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
+    load_cached(root, today, base_url, None, diagnostics)
+}
+
+/// [`load`], taking the parse of each source file from `cache` when the file
+/// has not changed since it was parsed, and keeping new parses there.
+pub fn load_cached(
+    root: &Path,
+    today: Date,
+    base_url: Option<&str>,
+    cache: Option<&ParseCache>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Loaded> {
+    if let Some(cache) = cache {
+        cache.begin(root, base_url);
+    }
     let mut config = match SiteConfig::load(root) {
         Ok(config) => config,
         Err(errors) => {
@@ -78,16 +95,15 @@ pub fn load(
         }
     }
     let data = SiteData::load(root, diagnostics);
+    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
 
     let policy_files = source::markdown_files(&root.join("policies"), diagnostics);
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
         .par_iter()
         .map(|path| {
-            let mut d = Diagnostics::new();
-            let parsed = guarded(path, &mut d, |d| {
-                policy::parse(path, &text_of(path, d)?, &config, d)
-            });
-            (parsed, d)
+            parse_file(path, cache.map(ParseCache::policies), |text, d| {
+                policy::parse(path, text, &config, glossary, d)
+            })
         })
         .collect();
     let mut policies = Vec::with_capacity(parsed.len());
@@ -102,11 +118,17 @@ pub fn load(
         }
     }
 
+    let page_files = source::markdown_files(&root.join("pages"), diagnostics);
     let mut pages = Vec::new();
-    for path in source::markdown_files(&root.join("pages"), diagnostics) {
-        pages.extend(guarded(&path, diagnostics, |d| {
-            page::parse(&path, &text_of(&path, d)?, &config.allow_html, d)
-        }));
+    for path in &page_files {
+        let (page, d) = parse_file(path, cache.map(ParseCache::pages), |text, d| {
+            page::parse(path, text, &config.allow_html, d)
+        });
+        diagnostics.extend(d);
+        pages.extend(page);
+    }
+    if let Some(cache) = cache {
+        cache.retain(&policy_files, &page_files);
     }
 
     let sources = Sources {
@@ -127,9 +149,30 @@ pub fn load(
     })
 }
 
-/// A source file's decoded text, or `None` with the error reported.
-fn text_of(path: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    source::read(path).map_err(|e| diagnostics.push(e)).ok()
+/// Reads one source file and parses it with `parse` (a panic in which is an
+/// error naming the file, see [`guarded`]), or takes the parse from `cache`
+/// when the file's text has not changed since.
+fn parse_file<T: Clone>(
+    path: &Path,
+    cache: Option<&SourceCache<T>>,
+    parse: impl FnOnce(&str, &mut Diagnostics) -> Option<T>,
+) -> (Option<T>, Diagnostics) {
+    let text = match source::read(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.push(e);
+            return (None, d);
+        }
+    };
+    match cache {
+        Some(cache) => cache.get_or_parse(path, &text, |d| guarded(path, d, |d| parse(&text, d))),
+        None => {
+            let mut d = Diagnostics::new();
+            let parsed = guarded(path, &mut d, |d| parse(&text, d));
+            (parsed, d)
+        }
+    }
 }
 
 /// Runs `work` on the file at `path`, turning a panic (a bug in policyweb,
@@ -160,17 +203,28 @@ pub fn guarded<T>(
     })
 }
 
-/// Renders a loaded site into `sink`, adding any errors to `diagnostics`.
+/// Renders a loaded site into `sink` and checks every link in it, adding any
+/// errors to `diagnostics`.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
     let root = loaded.site.config.root.clone();
-    guarded(&root, diagnostics, |d| {
-        render::render_site(&loaded.site, &loaded.templates, &loaded.assets, sink)
-            .map_err(|errors| d.extend(errors))
-            .ok()
+    guarded(&root, diagnostics, |diagnostics| {
+        let check = LinkCheck::new(sink);
+        match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
+            Ok(files) => {
+                let broken = check.finish(&loaded.site);
+                let ok = !broken.has_errors();
+                diagnostics.extend(broken);
+                ok.then_some(files)
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
+        }
     })
 }
 

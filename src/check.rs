@@ -12,8 +12,8 @@ use crate::cli::report;
 use crate::dates;
 use crate::diagnostics::Diagnostics;
 use crate::output::NullSink;
-use crate::render::review_order;
-use crate::site::{ReviewStatus, Site};
+use crate::site::Site;
+use crate::site::review::tracker_order;
 
 /// Checks the site in `root` as of `today`; exit code 1 on errors (or, with
 /// `strict`, on warnings such as overdue reviews).
@@ -22,16 +22,17 @@ pub fn run(root: &Path, today: Date, strict: bool) -> ExitCode {
     let loaded = build::load(root, today, None, &mut diagnostics);
     if let Some(loaded) = &loaded {
         build::render_into(loaded, &NullSink, &mut diagnostics);
-        add_review_warnings(&loaded.site, &mut diagnostics);
         let _ = std::io::stdout().write_all(status_table(&loaded.site).as_bytes());
     }
     report(&diagnostics);
-    let failed = diagnostics.has_errors() || (strict && diagnostics.warning_count() > 0);
-    eprintln!(
-        "policyweb: {}{}",
-        diagnostics.summary(),
-        if failed { "" } else { "; all good" }
-    );
+    let warned = diagnostics.warning_count() > 0;
+    let failed = diagnostics.has_errors() || (strict && warned);
+    let note = match (diagnostics.has_errors(), warned, strict) {
+        (false, false, _) => "; all good",
+        (false, true, true) => "; --strict fails on warnings",
+        _ => "",
+    };
+    eprintln!("policyweb: {}{note}", diagnostics.summary());
     if failed {
         ExitCode::from(1)
     } else {
@@ -39,45 +40,26 @@ pub fn run(root: &Path, today: Date, strict: bool) -> ExitCode {
     }
 }
 
-/// A warning for each overdue review, at the policy's `review` line.
-pub fn add_review_warnings(site: &Site, diagnostics: &mut Diagnostics) {
-    for policy in &site.policies {
-        if policy.status == ReviewStatus::Overdue
-            && let Some(review) = &policy.source.review
-        {
-            diagnostics.warning(
-                &policy.source.path,
-                Some(1),
-                format!(
-                    "review of \"{}\" is overdue: it was due {}",
-                    policy.source.title,
-                    review.display()
-                ),
-            );
-        }
-    }
-}
-
-/// The review status of every policy as an aligned text table.
+/// The review status of every policy as an aligned text table, in tracker
+/// order: status, due date, policy id, title and owner.
 pub fn status_table(site: &Site) -> String {
     let mut policies: Vec<_> = site.policies.iter().collect();
-    policies.sort_by(|a, b| review_order(a, b));
-    let rows: Vec<[String; 4]> = policies
+    policies.sort_by(|a, b| tracker_order(a, b));
+    let header = ["STATUS", "DUE", "POLICY", "TITLE", "OWNER"].map(String::from);
+    let rows: Vec<[String; 5]> = policies
         .iter()
         .map(|p| {
+            let s = &p.source;
             [
                 p.status.as_str().to_string(),
-                p.source
-                    .review
-                    .as_ref()
-                    .map_or("-".into(), |r| dates::iso(r.date)),
+                s.review.as_ref().map_or("-".into(), |r| dates::iso(r.date)),
                 p.id().to_string(),
-                p.source.owner.clone().unwrap_or_else(|| "-".into()),
+                s.title.clone(),
+                s.owner.clone().unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    let header = ["STATUS", "DUE", "POLICY", "OWNER"].map(String::from);
-    let widths: Vec<usize> = (0..4)
+    let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
                 .chain([&header])

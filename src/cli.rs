@@ -1,7 +1,8 @@
-//! The command line: `build`, `check` and `new`, each returning an exit code
+//! The command line: `build`, `serve`, `check` and `new`, each returning an exit code
 //! (0 success, 1 content errors, 2 bad usage).
 
 use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +14,7 @@ use crate::check;
 use crate::dates;
 use crate::diagnostics::Diagnostics;
 use crate::scaffold;
+use crate::serve::{self, ServeOptions};
 
 /// Turn a folder of school policies into an accessible, cross-linked website.
 #[derive(Debug, Parser)]
@@ -41,6 +43,22 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Preview the site in a browser: rebuilds and reloads the page as you edit.
+    Serve {
+        /// The site folder (holding site.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// The port to listen on [default: 8000, or the next free one; 0: any free one].
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// The address to listen on. Anything but a loopback address lets others
+        /// on the network see the site.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = parse_bind)]
+        bind: IpAddr,
+        /// The date to measure review status against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<Date>,
+    },
     /// Check the site without publishing it, and list every policy's review status.
     Check {
         /// The site folder (holding site.toml).
@@ -62,6 +80,15 @@ pub enum Command {
 
 fn parse_today(text: &str) -> Result<Date, String> {
     dates::parse_day(text)
+}
+
+fn parse_bind(text: &str) -> Result<IpAddr, String> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    text.parse().map_err(|_| {
+        format!("\"{text}\" is not an IP address; use 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
+    })
 }
 
 /// Prints diagnostics to stderr, one per line, sorted by file and line.
@@ -110,6 +137,17 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            today,
+        } => serve::run(&ServeOptions {
+            site,
+            port,
+            bind,
+            today,
+        }),
         Command::Check {
             site,
             today,

@@ -24,6 +24,8 @@ pub struct Audience {
     pub description: String,
     /// Whether this audience's pages use the plainer register for young readers.
     pub plain_language: bool,
+    /// Whether its landing page shows the minimum-age table (default: parents and pupils).
+    pub show_age_limits: bool,
 }
 
 impl Audience {
@@ -33,8 +35,14 @@ impl Audience {
             label: label.into(),
             description: description.into(),
             plain_language: id == "pupils",
+            show_age_limits: shows_age_limits_by_default(id),
         }
     }
+}
+
+/// Whether an audience's landing page shows the age table unless site.toml says otherwise.
+fn shows_age_limits_by_default(id: &str) -> bool {
+    id == "parents" || id == "pupils"
 }
 
 /// The audiences used when site.toml defines none.
@@ -113,6 +121,7 @@ struct RawAudience {
     label: String,
     description: Option<String>,
     plain_language: Option<bool>,
+    show_age_limits: Option<bool>,
 }
 
 /// `url` checked as the address a site is published at, ending in `/`; or
@@ -350,7 +359,11 @@ fn audiences_from_raw(
             continue;
         }
         let plain_language = a.plain_language.unwrap_or(a.id == "pupils");
+        let show_age_limits = a
+            .show_age_limits
+            .unwrap_or_else(|| shows_age_limits_by_default(&a.id));
         audiences.push(Audience {
+            show_age_limits,
             description: a.description.unwrap_or_default(),
             plain_language,
             id: a.id,
@@ -383,6 +396,8 @@ mod tests {
         assert_eq!(config.age_data_max_age_months, 12);
         assert_eq!(config.audience_ids(), "staff, parents, pupils, governors");
         assert!(config.audience("pupils").unwrap().plain_language);
+        let ages: Vec<bool> = config.audiences.iter().map(|a| a.show_age_limits).collect();
+        assert_eq!(ages, [false, true, true, false]);
         assert_eq!(config.base_url, None);
     }
 
@@ -395,8 +410,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.audience_ids(), "volunteers");
+        assert!(!config.audiences[0].show_age_limits);
         assert_eq!(config.base_url.as_deref(), Some("https://x.sch.uk/p/"));
         assert_eq!(config.terms.spring, MonthDay::parse("04-04").unwrap());
+    }
+
+    #[test]
+    fn show_age_limits_defaults_to_parents_and_pupils_and_can_be_set() {
+        let config = load(
+            "school = \"X\"\n\
+             [[audience]]\nid = \"parents\"\nlabel = \"P\"\nshow_age_limits = false\n\
+             [[audience]]\nid = \"pupils\"\nlabel = \"C\"\n\
+             [[audience]]\nid = \"carers\"\nlabel = \"K\"\nshow_age_limits = true\n",
+        )
+        .unwrap();
+        let ages: Vec<bool> = config.audiences.iter().map(|a| a.show_age_limits).collect();
+        assert_eq!(ages, [false, true, true]);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! parsed on its own, with [`markdown`] and [`audiences`]) → [`site`] (the
 //! whole model, checked across files) → [`render`] (tera, one page at a time,
 //! in parallel) → [`output`] (a temporary folder, swapped in when complete).
-//! [`build`] runs the pipeline; [`cli`] maps commands onto it.
+//! [`build`] runs the pipeline; [`serve`] runs it again on every edit for a
+//! local preview; [`cli`] maps commands onto them.
 #![warn(missing_docs)]
 
 pub mod audiences;
@@ -22,6 +23,7 @@ pub mod markers;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod tomlfile;

@@ -54,8 +54,8 @@ fn home_page_groups_policies_by_category_with_review_dates() {
     assert!(premises < safeguarding, "categories sorted by name");
     assert!(home.contains("href=\"policies/visitors/index.html\""));
     assert!(home.contains("Spring 2027, by 31 March 2027"));
-    // review_every from approved: 1 September 2025 + 1 year.
-    assert!(home.contains("1 September 2026 (every 1 year)"), "{home}");
+    // review_every from approved: 1 September 2026 + 1 year.
+    assert!(home.contains("1 September 2027 (every 1 year)"), "{home}");
 }
 
 #[test]

@@ -20,18 +20,28 @@ use policyweb::source::{self, page, policy};
 const OTHER: &str =
     "+++\ntitle = \"Other\"\nid = \"other\"\n+++\n\n## Reporting {audience=staff}\n\nText.\n";
 
-/// The site settings and templates, made once from a site.toml in a temp folder.
-static SITE: LazyLock<(SiteConfig, Templates)> = LazyLock::new(|| {
+/// The site settings, templates and data (a glossary), made once from files
+/// in a temp folder.
+static SITE: LazyLock<(SiteConfig, Templates, SiteData)> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("site.toml"),
         "school = \"Prop <School>\"\nbase_url = \"https://example.org/\"\nallow_html = [\"iframe\"]\n",
     )
     .unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/glossary.toml"),
+        "[[term]]\nterm = \"Designated Safeguarding Lead\"\nabbr = \"DSL\"\ndefinition = \"Leads <on> safety.\"\n\n\
+         [[term]]\nterm = \"Heading\"\ndefinition = \"A title & more.\"\n",
+    )
+    .unwrap();
     let config = SiteConfig::load(dir.path()).unwrap();
     let mut d = Diagnostics::new();
     let templates = Templates::load(dir.path(), &mut d).unwrap();
-    (config, templates)
+    let data = SiteData::load(dir.path(), &mut d);
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    (config, templates, data)
 });
 
 /// Every file a site of the generated policy (and page) renders to, or the
@@ -42,19 +52,22 @@ fn render(
     page_text: &str,
     reversed: bool,
 ) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
-    let (config, templates) = &*SITE;
+    let (config, templates, data) = &*SITE;
+    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
     let mut d = Diagnostics::new();
     let mut sources = Sources::default();
     sources.policies.extend(policy::parse(
         Path::new("policies/gen.md"),
         policy_text,
         config,
+        glossary,
         &mut d,
     ));
     sources.policies.extend(policy::parse(
         Path::new("policies/other.md"),
         OTHER,
         config,
+        glossary,
         &mut d,
     ));
     sources.pages.extend(page::parse(
@@ -67,7 +80,7 @@ fn render(
         sources.policies.reverse();
     }
     let today = jiff::civil::date(2026, 11, 21);
-    let site = Site::assemble(config.clone(), sources, SiteData::default(), today, &mut d);
+    let site = Site::assemble(config.clone(), sources, data.clone(), today, &mut d);
     let text = |d: &Diagnostics| d.sorted().iter().map(ToString::to_string).collect();
     if d.has_errors() {
         return Err(text(&d));
@@ -96,7 +109,7 @@ fn markdown_piece() -> impl Strategy<Value = String> {
         "```rust\nfn main() {}\n```",
         "```\nunclosed",
         "    indented code",
-        "Text[^a] and[^b].",
+        "Text[^a] and[^b]. The DSL and the Designated Safeguarding Lead.",
         "[^a]: A note.",
         "[^b]: Another [^a].",
         "[link](policy:other)",

@@ -551,7 +551,8 @@ fn site_with(encode: impl Fn(&str) -> Vec<u8>) -> Site {
         ),
         (
             "data/age-limits.toml",
-            "checked = \"2026-09-01\"\n\n[[platform]]\nname = \"App\"\nmin_age = 13\n",
+            "checked = \"2026-09-01\"\n\n[[platform]]\nname = \"App\"\nmin_age = 13\n\
+             source = \"https://app.example/terms\"\n",
         ),
     ];
     let site = Site::new(&[]);
@@ -572,7 +573,8 @@ fn decomposed_accents_bom_crlf_mixed_line_ends_and_no_final_newline_give_the_sam
         }
         t.into_bytes()
     });
-    assert_eq!(clean.build(&[]).code, 0);
+    let run = clean.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let expected = tree(&clean.root().join("public"));
     let variants: [fn(&str) -> Vec<u8>; 5] = [
         |t| t.nfd().collect::<String>().into_bytes(),
@@ -795,6 +797,34 @@ fn check_tag(tag: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks an iCalendar file: every line is a property (`NAME[;params]:value`)
+/// or a folded continuation, and values never start lines of their own.
+fn check_calendar(text: &str) -> Result<(), String> {
+    let mut events = 0;
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        if line.starts_with(' ') {
+            continue;
+        }
+        let name_end = line
+            .find([':', ';'])
+            .ok_or(format!("not a property: {line:?}"))?;
+        let name = &line[..name_end];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_uppercase() || c == '-') {
+            return Err(format!("not a property: {line:?}"));
+        }
+        if name.starts_with("X-INJECTED") {
+            return Err(format!("a value started a line: {line:?}"));
+        }
+        events += usize::from(line == "BEGIN:VEVENT");
+    }
+    if text.contains('\n') && !text.contains("\r\n") {
+        return Err("lines must end in CRLF".into());
+    }
+    (events == 2)
+        .then_some(())
+        .ok_or(format!("{events} events instead of 2"))
+}
+
 #[test]
 fn hostile_values_are_escaped_everywhere_they_land() {
     let site = Site::fixture("hostile");
@@ -818,6 +848,10 @@ fn hostile_values_are_escaped_everywhere_they_land() {
                     panic!("{name}: {e} in {tag}");
                 }
             }
+        } else if kind == "ics" {
+            // Plain text, where `<script>` is only words: what matters is
+            // that no value can start a line of its own.
+            check_calendar(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
         } else if kind != "css" && kind != "js" {
             assert!(!text.to_ascii_lowercase().contains("<script"), "{name}");
         }
@@ -881,7 +915,7 @@ fn script_addresses_in_front_matter_and_data_are_errors() {
     assert_eq!(
         run.diagnostics(),
         [
-            "./data/age-limits.toml:3: error: \" data:text/html,x\" is not an address a web page may link to (it would run code or embed data); give the https:// address",
+            "./data/age-limits.toml:6: error: source of \"A\" must be a web address starting with https://, not \" data:text/html,x\"",
             "./policies/gamma.md:4: error: \"javascript:alert(1)\" is not an address a web page may link to (it would run code or embed data); give the https:// address",
         ],
         "{}",

@@ -1,19 +1,23 @@
 //! The optional data files of a site (`data/*.toml`).
 
 pub mod age_limits;
+pub mod glossary;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
 use crate::source;
 
 pub use age_limits::{AgeLimits, Platform};
+pub use glossary::{Glossary, Term, TermLink};
 
 /// Everything in a site's `data/` folder.
 #[derive(Debug, Clone, Default)]
 pub struct SiteData {
     /// `data/age-limits.toml`, when the site has it.
     pub age_limits: Option<AgeLimits>,
+    /// `data/glossary.toml`, when the site has it.
+    pub glossary: Option<Glossary>,
 }
 
 impl SiteData {
@@ -31,6 +35,25 @@ impl SiteData {
         } else {
             None
         };
-        SiteData { age_limits }
+        let glossary = read_optional(&root.join("data").join("glossary.toml"), diagnostics)
+            .and_then(|(path, text)| glossary::parse(&path, &text, diagnostics));
+        SiteData {
+            age_limits,
+            glossary,
+        }
+    }
+}
+
+/// The text of `path` when the file exists; a read error is reported.
+fn read_optional(path: &Path, diagnostics: &mut Diagnostics) -> Option<(PathBuf, String)> {
+    if !path.is_file() {
+        return None;
+    }
+    match source::read(path) {
+        Ok(text) => Some((path.to_path_buf(), text)),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! `policy:ID` and `policy:ID#anchor` links: recorded for checking, and
-//! rewritten to markers that each page resolves relative to itself.
+//! Cross-links in Markdown: `policy:ID`, `policy:ID#anchor`, `page:ID`,
+//! `page:ID#anchor` and `#anchor`, recorded for checking and rewritten to
+//! markers that each page resolves relative to itself.
 
 use std::path::Path;
 
@@ -20,13 +21,99 @@ pub struct PolicyLink {
     pub line: usize,
 }
 
-/// Rewrites `policy:` link destinations to markers, and drops script URLs.
+/// A link from a body to a free page (or one of its sections).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    /// The id of the page linked to (its file name without `.md`).
+    pub page: String,
+    /// The section's anchor, if any.
+    pub anchor: Option<String>,
+    /// The file line of the link.
+    pub line: usize,
+}
+
+/// A link to a section of the same document: `[see below](#reporting)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    /// The anchor linked to.
+    pub anchor: String,
+    /// The file line of the link.
+    pub line: usize,
+}
+
+/// Where a `policy:` or `page:` link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A policy, or a section of it.
+    Policy {
+        /// The policy's id.
+        id: String,
+        /// The section's anchor, if any.
+        anchor: Option<String>,
+    },
+    /// A free page, or a section of it.
+    Page {
+        /// The page's id.
+        id: String,
+        /// The section's anchor, if any.
+        anchor: Option<String>,
+    },
+}
+
+impl LinkTarget {
+    /// Parses `policy:ID[#anchor]` or `page:ID[#anchor]`: `None` when `url`
+    /// has neither scheme, an error message when it has one but is malformed.
+    pub fn parse(url: &str) -> Option<Result<LinkTarget, String>> {
+        let url = url.trim();
+        let (kind, rest) = if let Some(rest) = url.strip_prefix("policy:") {
+            ("policy", rest)
+        } else {
+            ("page", url.strip_prefix("page:")?)
+        };
+        let (id, anchor) = match rest.split_once('#') {
+            Some((id, anchor)) => (id, Some(anchor)),
+            None => (rest, None),
+        };
+        if id.is_empty() || anchor == Some("") || id.contains(['/', '?', ' ']) {
+            return Some(Err(format!(
+                "\"{url}\" is not a {kind} link; write {kind}:ID or {kind}:ID#section"
+            )));
+        }
+        let (id, anchor) = (id.to_string(), anchor.map(str::to_string));
+        Some(Ok(if kind == "policy" {
+            LinkTarget::Policy { id, anchor }
+        } else {
+            LinkTarget::Page { id, anchor }
+        }))
+    }
+
+    /// The marker that each page resolves to a relative URL.
+    pub fn marker(&self) -> String {
+        match self {
+            LinkTarget::Policy { id, anchor } => markers::policy(id, anchor.as_deref()),
+            LinkTarget::Page { id, anchor } => {
+                let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                markers::root(&format!("{id}/index.html{fragment}"))
+            }
+        }
+    }
+}
+
+/// The cross-links found in one body.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub policies: Vec<PolicyLink>,
+    pub pages: Vec<PageLink>,
+    pub anchors: Vec<AnchorLink>,
+}
+
+/// Rewrites cross-link destinations to markers, and drops script URLs.
 pub(super) fn rewrite<'a>(
     events: Vec<Item<'a>>,
     path: &Path,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Item<'a>>, Vec<PolicyLink>) {
-    let mut links = Vec::new();
+) -> (Vec<Item<'a>>, Found) {
+    let mut found = Found::default();
     let events = events
         .into_iter()
         .map(|(event, line)| match event {
@@ -36,7 +123,7 @@ pub(super) fn rewrite<'a>(
                 title,
                 id,
             }) => {
-                let dest = rewrite_url(&dest_url, line, path, diagnostics, &mut links)
+                let dest = rewrite_url(&dest_url, line, path, diagnostics, &mut found)
                     .map_or(dest_url, Into::into);
                 let tag = Tag::Link {
                     link_type,
@@ -49,7 +136,7 @@ pub(super) fn rewrite<'a>(
             other => (other, line),
         })
         .collect();
-    (events, links)
+    (events, found)
 }
 
 /// The new destination for `url`, if it changes.
@@ -58,7 +145,7 @@ fn rewrite_url(
     line: usize,
     path: &Path,
     diagnostics: &mut Diagnostics,
-    links: &mut Vec<PolicyLink>,
+    found: &mut Found,
 ) -> Option<String> {
     let trimmed = url.trim();
     let scheme = trimmed
@@ -73,25 +160,37 @@ fn rewrite_url(
         );
         return Some("#".to_string());
     }
-    let rest = trimmed.strip_prefix("policy:")?;
-    let (id, anchor) = match rest.split_once('#') {
-        Some((id, anchor)) => (id, Some(anchor)),
-        None => (rest, None),
-    };
-    if id.is_empty() || anchor == Some("") {
-        diagnostics.error(
-            path,
-            Some(line),
-            format!("\"{trimmed}\" is not a policy link; write policy:ID or policy:ID#section"),
-        );
-        return Some("#".to_string());
+    if let Some(anchor) = trimmed.strip_prefix('#')
+        && !anchor.is_empty()
+    {
+        found.anchors.push(AnchorLink {
+            anchor: anchor.to_string(),
+            line,
+        });
+        // An empty id stands for the document the link is in.
+        return Some(markers::policy("", Some(anchor)));
     }
-    links.push(PolicyLink {
-        policy: id.to_string(),
-        anchor: anchor.map(str::to_string),
-        line,
-    });
-    Some(markers::policy(id, anchor))
+    let target = match LinkTarget::parse(trimmed)? {
+        Ok(target) => target,
+        Err(message) => {
+            diagnostics.error(path, Some(line), message);
+            return Some("#".to_string());
+        }
+    };
+    let marker = target.marker();
+    match target {
+        LinkTarget::Policy { id, anchor } => found.policies.push(PolicyLink {
+            policy: id,
+            anchor,
+            line,
+        }),
+        LinkTarget::Page { id, anchor } => found.pages.push(PageLink {
+            page: id,
+            anchor,
+            line,
+        }),
+    }
+    Some(marker)
 }
 
 #[cfg(test)]
@@ -125,6 +224,47 @@ mod tests {
             html.contains("href=\"child-protection/reporting\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn page_and_anchor_links_are_recorded() {
+        let mut d = Diagnostics::new();
+        let body = parse(
+            Path::new("p.md"),
+            "[a](page:accessibility) [b](page:about#formats)\n[c](#reporting) [d](page:x/y)\n",
+            1,
+            &mut d,
+        );
+        let errors: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            ["p.md:2: error: \"page:x/y\" is not a page link; write page:ID or page:ID#section"]
+        );
+        let pages: Vec<(&str, Option<&str>, usize)> = body
+            .page_links
+            .iter()
+            .map(|l| (l.page.as_str(), l.anchor.as_deref(), l.line))
+            .collect();
+        assert_eq!(
+            pages,
+            [("accessibility", None, 1), ("about", Some("formats"), 1)]
+        );
+        assert_eq!(body.anchor_links[0].anchor, "reporting");
+        assert_eq!(body.anchor_links[0].line, 2);
+        let html = resolve(&body.intro, |m| match m {
+            Marker::Root(path) => format!("ROOT/{path}"),
+            Marker::Policy { id: "", anchor } => format!("SELF#{}", anchor.unwrap_or("")),
+            _ => String::new(),
+        });
+        assert!(
+            html.contains("href=\"ROOT/accessibility/index.html\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"ROOT/about/index.html#formats\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"SELF#reporting\""), "{html}");
     }
 
     #[test]

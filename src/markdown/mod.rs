@@ -2,13 +2,16 @@
 //! footnotes, and the cross-links and shortcodes found on the way.
 //!
 //! pulldown-cmark's events pass through small adapters, each in its own
-//! module: [`html`] keeps only harmless raw HTML, [`code`] highlights code blocks, [`shortcodes`] finds shortcode
-//! paragraphs, [`links`] rewrites `policy:` links, [`footnotes`] lifts
-//! footnote definitions out, and [`sections`] splits the rest at headings and
+//! module: [`html`] keeps only harmless raw HTML, [`code`] highlights code
+//! blocks, `shortcodes` finds shortcode
+//! paragraphs, `links` rewrites `policy:` and `page:` links, [`glossary`]
+//! marks the first use of each glossary term in a section, `footnotes` lifts
+//! footnote definitions out, and `sections` splits the rest at headings and
 //! renders each section's HTML once, for every page that shows it.
 
 pub mod code;
 mod footnotes;
+pub mod glossary;
 pub mod html;
 mod links;
 mod sections;
@@ -21,7 +24,8 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::diagnostics::{Diagnostics, LineIndex};
 
 pub use footnotes::Footnote;
-pub use links::PolicyLink;
+pub use glossary::TermMatcher;
+pub use links::{AnchorLink, LinkTarget, PageLink, PolicyLink};
 pub use sections::{AudienceTag, Section, slugify};
 pub use shortcodes::ShortcodeCall;
 
@@ -39,6 +43,10 @@ pub struct Body {
     pub footnotes: Vec<Footnote>,
     /// `policy:` links, for validation and backlinks.
     pub links: Vec<PolicyLink>,
+    /// `page:` links, for validation.
+    pub page_links: Vec<PageLink>,
+    /// `#anchor` links within the same document, for validation.
+    pub anchor_links: Vec<AnchorLink>,
     /// Shortcode calls; their markers in the HTML are replaced once rendered.
     pub shortcodes: Vec<ShortcodeCall>,
     /// Plain text of each paragraph, list item and table cell, with its line.
@@ -65,20 +73,28 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Parses `text`, which starts on line `first_line` of `path`, reporting
-/// problems (with their file lines) into `diagnostics`. Raw HTML is limited
-/// to [`html::DEFAULT_ALLOWED`].
-pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagnostics) -> Body {
-    parse_with(path, text, first_line, &[], diagnostics)
+/// What a site's settings change in how its Markdown is read.
+#[derive(Clone, Copy, Default)]
+pub struct Settings<'a> {
+    /// The glossary: the first use of each of its terms in every section is
+    /// linked to its entry.
+    pub glossary: Option<&'a TermMatcher>,
+    /// Raw HTML tags kept beyond [`html::DEFAULT_ALLOWED`] (site.toml's `allow_html`).
+    pub allow_html: &'a [String],
 }
 
-/// [`parse`], also keeping the raw HTML tags in `allow_html` (site.toml's
-/// `allow_html`).
+/// Parses `text`, which starts on line `first_line` of `path`, reporting
+/// problems (with their file lines) into `diagnostics`.
+pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagnostics) -> Body {
+    parse_with(path, text, first_line, Settings::default(), diagnostics)
+}
+
+/// Like [`parse`], with the site's [`Settings`].
 pub fn parse_with(
     path: &Path,
     text: &str,
     first_line: usize,
-    allow_html: &[String],
+    settings: Settings,
     diagnostics: &mut Diagnostics,
 ) -> Body {
     let index = LineIndex::new(text);
@@ -86,10 +102,14 @@ pub fn parse_with(
         .into_offset_iter()
         .map(|(event, range)| (event, first_line - 1 + index.line(range.start)))
         .collect();
-    let events = html::clean(events, allow_html, path, diagnostics);
+    let events = html::clean(events, settings.allow_html, path, diagnostics);
     let (events, has_code) = code::highlight_blocks(events);
     let (events, shortcodes) = shortcodes::extract(events, path, diagnostics);
     let (events, links) = links::rewrite(events, path, diagnostics);
+    let events = match settings.glossary {
+        Some(matcher) => glossary::mark(events, matcher),
+        None => events,
+    };
     let (events, definitions) = footnotes::extract(events);
     let split = sections::split(events, path, diagnostics);
     let footnotes = footnotes::number(definitions, &split.footnote_order, path, diagnostics);
@@ -97,7 +117,9 @@ pub fn parse_with(
         intro: split.intro,
         sections: split.sections,
         footnotes,
-        links,
+        links: links.policies,
+        page_links: links.pages,
+        anchor_links: links.anchors,
         shortcodes,
         prose: split.prose,
         has_code,

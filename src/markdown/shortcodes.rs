@@ -55,8 +55,8 @@ pub(super) fn extract<'a>(
     let mut calls = Vec::new();
     let mut i = 0;
     while i < events.len() {
-        if let Some((len, text, line)) = plain_paragraph(&events[i..]) {
-            match parse_call(&text) {
+        match candidate(&events[i..]) {
+            Candidate::Call { len, text, line } => match parse_call(&text) {
                 Some(Ok((name, args))) => {
                     out.push((
                         Event::Html(format!("{}\n", markers::shortcode(calls.len())).into()),
@@ -68,7 +68,14 @@ pub(super) fn extract<'a>(
                 }
                 Some(Err(message)) => diagnostics.error(path, Some(line), message),
                 None => {}
-            }
+            },
+            Candidate::Formatted { line } => diagnostics.error(
+                path,
+                Some(line),
+                "this shortcode has Markdown formatting in it (*, _, ` or a link), which would \
+                 change its arguments: write it without, or put it in backticks to show it as text",
+            ),
+            Candidate::None => {}
         }
         out.push(events[i].clone());
         i += 1;
@@ -76,26 +83,54 @@ pub(super) fn extract<'a>(
     (out, calls)
 }
 
-/// If `events` starts with a paragraph of only text, its length, text and line.
-fn plain_paragraph(events: &[Item<'_>]) -> Option<(usize, String, usize)> {
-    let (Event::Start(Tag::Paragraph), line) = events.first()? else {
-        return None;
+/// What the events at a paragraph's start hold.
+enum Candidate {
+    /// A paragraph of plain text that starts with `{{`: its length in
+    /// events, its text and its line.
+    Call {
+        len: usize,
+        text: String,
+        line: usize,
+    },
+    /// A paragraph that starts with `{{` and ends with `}}` but has
+    /// formatting between.
+    Formatted { line: usize },
+    /// Anything else.
+    None,
+}
+
+/// Whether `events` starts with a paragraph that is a shortcode call.
+fn candidate(events: &[Item<'_>]) -> Candidate {
+    let Some((Event::Start(Tag::Paragraph), line)) = events.first() else {
+        return Candidate::None;
     };
     let mut text = String::new();
+    let mut formatted = false;
     for (n, (event, _)) in events.iter().enumerate().skip(1) {
         match event {
             Event::Text(t) => text.push_str(t),
             Event::SoftBreak => text.push(' '),
             Event::End(TagEnd::Paragraph) => {
-                return text
-                    .trim_start()
-                    .starts_with("{{")
-                    .then_some((n + 1, text, *line));
+                let trimmed = text.trim();
+                return match (trimmed.starts_with("{{"), formatted) {
+                    (true, false) => Candidate::Call {
+                        len: n + 1,
+                        text,
+                        line: *line,
+                    },
+                    (true, true) if trimmed.ends_with("}}") => Candidate::Formatted { line: *line },
+                    _ => Candidate::None,
+                };
             }
-            _ => return None,
+            Event::Code(t) if n > 1 => {
+                formatted = true;
+                text.push_str(t);
+            }
+            _ if n > 1 => formatted = true,
+            _ => return Candidate::None,
         }
     }
-    None
+    Candidate::None
 }
 
 #[cfg(test)]
@@ -135,5 +170,47 @@ mod tests {
         assert_eq!(body.shortcodes[0].line, 3);
         assert!(body.intro.contains(&markers::shortcode(0)));
         assert!(body.intro.contains("Text {{ age_limits() }} inline."));
+    }
+
+    fn errors(text: &str) -> (crate::markdown::Body, Vec<String>) {
+        let mut d = Diagnostics::new();
+        let body = crate::markdown::parse(Path::new("p.md"), text, 5, &mut d);
+        (body, d.sorted().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_call_may_wrap_across_lines() {
+        let (body, errors) =
+            errors("Intro.\n\n{{ age_limits(platforms=[\"WhatsApp\",\n  \"TikTok\"]) }}\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            body.shortcodes,
+            [ShortcodeCall {
+                name: "age_limits".into(),
+                args: "platforms=[\"WhatsApp\", \"TikTok\"]".into(),
+                line: 7,
+            }]
+        );
+    }
+
+    #[test]
+    fn formatting_inside_a_call_is_an_error_at_its_line() {
+        let (body, errors) = errors("Text.\n\n{{ note(text=\"*very* important\") }}\n");
+        assert!(body.shortcodes.is_empty());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("p.md:7: error: this shortcode has Markdown formatting"),
+            "{errors:?}"
+        );
+        let (_, errors) = self::errors("{{ a() }} and *b*\n\n*{{ a() }}*\n");
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_bad_call_is_an_error_at_its_line() {
+        let (_, errors) = errors("\n\n{{ Age-Limits() }}\n\n{{ age_limits( }}\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("p.md:7: error: \"Age-Limits\" is not a shortcode name"));
+        assert!(errors[1].starts_with("p.md:9: error: the shortcode age_limits( is not closed"));
     }
 }

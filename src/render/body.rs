@@ -22,6 +22,9 @@ pub struct PageLinks<'a> {
     pub audience: Option<usize>,
     /// The policy the page shows, if it shows exactly one.
     pub policy: Option<&'a str>,
+    /// The policy whose Markdown is being resolved, for its `#anchor` links
+    /// (`None` on a free page, whose anchors are all on the page itself).
+    pub document: Option<&'a str>,
 }
 
 impl PageLinks<'_> {
@@ -67,6 +70,11 @@ impl PageLinks<'_> {
     /// `html` with every link marker replaced by a URL relative to this page.
     pub fn resolve(&self, html: &str) -> String {
         markers::resolve(html, |marker| match marker {
+            // An empty id is an `#anchor` link within the document itself.
+            Marker::Policy { id: "", anchor } => match self.document {
+                Some(id) => self.policy(id, anchor),
+                None => format!("#{}", anchor.unwrap_or_default()),
+            },
             Marker::Policy { id, anchor } => self.policy(id, anchor),
             Marker::Root(path) => format!("{}{path}", self.root),
             Marker::Shortcode(_) => String::new(),

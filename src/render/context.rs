@@ -65,6 +65,8 @@ pub struct SiteView<'a> {
     pub reviews_url: String,
     /// The age-limits page, when the site has age data.
     pub age_limits_url: Option<String>,
+    /// The glossary, when the site has `data/glossary.toml`.
+    pub glossary_url: Option<String>,
     /// The accessibility statement, when the site has `pages/accessibility.md`.
     pub accessibility_url: Option<String>,
     /// Whether policy pages say publicly that a review is overdue.
@@ -98,6 +100,11 @@ impl<'a> SiteView<'a> {
                 .age_limits
                 .as_ref()
                 .map(|_| format!("{root}age-limits/index.html")),
+            glossary_url: site
+                .data
+                .glossary
+                .as_ref()
+                .map(|_| format!("{root}glossary/index.html")),
             accessibility_url: site
                 .pages
                 .iter()

@@ -3,11 +3,17 @@
 
 pub mod assets;
 pub mod body;
+pub mod calendar;
 pub mod context;
+pub mod feed;
+pub mod glossary;
+pub mod linkcheck;
 pub mod shortcodes;
+pub mod sitemap;
 pub mod templates;
+pub mod timeline;
+pub mod tracker;
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -18,7 +24,7 @@ use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Body;
 use crate::output::Sink;
-use crate::site::{ReviewStatus, Site};
+use crate::site::Site;
 
 use body::{BodyOptions, PageLinks};
 use context::{AudienceView, PolicyCard, PolicyView, SiteView};
@@ -41,15 +47,44 @@ pub enum PageKind {
     Reviews,
     /// `age-limits/index.html`.
     AgeLimits,
+    /// `glossary/index.html`.
+    Glossary,
     /// `404.html`.
     NotFound,
+    /// `reviews.ics`: the review due dates as a calendar.
+    Calendar,
+    /// `feed.xml`: policy updates as an Atom feed (only with a base_url).
+    Feed,
+    /// `sitemap.xml`: every page's address (only with a base_url).
+    Sitemap,
+}
+
+impl PageKind {
+    /// Whether this is an HTML page that readers (and the sitemap) can visit.
+    pub fn is_html(self) -> bool {
+        !matches!(
+            self,
+            PageKind::NotFound | PageKind::Calendar | PageKind::Feed | PageKind::Sitemap
+        )
+    }
 }
 
 /// Every page the site has, in a fixed order.
 pub fn pages(site: &Site) -> Vec<PageKind> {
-    let mut pages = vec![PageKind::Home, PageKind::Reviews, PageKind::NotFound];
+    let mut pages = vec![
+        PageKind::Home,
+        PageKind::Reviews,
+        PageKind::NotFound,
+        PageKind::Calendar,
+    ];
+    if site.config.base_url.is_some() {
+        pages.extend([PageKind::Feed, PageKind::Sitemap]);
+    }
     if site.data.age_limits.is_some() {
         pages.push(PageKind::AgeLimits);
+    }
+    if site.data.glossary.is_some() {
+        pages.push(PageKind::Glossary);
     }
     pages.extend((0..site.pages.len()).map(PageKind::Page));
     for (i, policy) in site.policies.iter().enumerate() {
@@ -164,12 +199,16 @@ impl<'a> Renderer<'a> {
             PageKind::Page(i) => (format!("{}/index.html", site.pages[i].id), "../".into()),
             PageKind::Reviews => ("reviews/index.html".into(), "../".into()),
             PageKind::AgeLimits => ("age-limits/index.html".into(), "../".into()),
+            PageKind::Glossary => ("glossary/index.html".into(), "../".into()),
             // Served for any missing address, so its links cannot be relative;
             // with a base_url they are absolute, without one they work at the root.
             PageKind::NotFound => (
                 "404.html".into(),
                 site.config.base_url.clone().unwrap_or_default(),
             ),
+            PageKind::Calendar => (calendar::PATH.into(), String::new()),
+            PageKind::Feed => (feed::PATH.into(), String::new()),
+            PageKind::Sitemap => (sitemap::PATH.into(), String::new()),
         }
     }
 
@@ -182,11 +221,16 @@ impl<'a> Renderer<'a> {
             root: &root,
             audience: None,
             policy: None,
+            document: None,
         };
         let mut context = Context::new();
         context.insert("root", &root);
         context.insert("site", &SiteView::new(site, &root));
         context.insert("today", &dates::iso(site.today));
+        let base_url = site.config.base_url.as_deref().unwrap_or_default();
+        if site.config.base_url.is_some() {
+            context.insert("feed_url", &format!("{root}{}", feed::PATH));
+        }
         let template = match page {
             PageKind::Home => {
                 context.insert("page_title", &format!("{} policies", site.config.school));
@@ -202,6 +246,7 @@ impl<'a> Renderer<'a> {
                 let policy = &site.policies[i];
                 links.audience = audience;
                 links.policy = Some(policy.id());
+                links.document = Some(policy.id());
                 let options = BodyOptions {
                     audience,
                     level_shift: 0,
@@ -249,6 +294,15 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", &audience.label);
                 context.insert("description", &audience.description);
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], &audience.label));
+                if let Some(data) = site
+                    .data
+                    .age_limits
+                    .as_ref()
+                    .filter(|_| audience.show_age_limits)
+                {
+                    let table = shortcodes::AgeTable::full(data, site, audience.plain_language);
+                    context.insert("ages", &table);
+                }
                 "audience.html"
             }
             PageKind::Page(i) => {
@@ -262,7 +316,7 @@ impl<'a> Renderer<'a> {
                 "page.html"
             }
             PageKind::Reviews => {
-                context.insert("rows", &self.review_rows(&root));
+                context.insert("tracker", &tracker::TrackerView::new(site, &root));
                 context.insert("page_title", "Policy review tracker");
                 context.insert(
                     "breadcrumbs",
@@ -274,18 +328,28 @@ impl<'a> Renderer<'a> {
                 let Some(data) = &site.data.age_limits else {
                     return Err(Diagnostic::error("data/age-limits.toml", None, "missing"));
                 };
-                context.insert("platforms", &data.platforms);
-                context.insert("checked", &dates::long(data.checked));
-                context.insert("checked_iso", &dates::iso(data.checked));
-                context.insert("complete", &true);
+                context.insert("ages", &shortcodes::AgeTable::full(data, site, false));
                 context.insert("page_title", "Minimum ages for apps and social media");
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], "Minimum ages"));
                 "age_limits.html"
+            }
+            PageKind::Glossary => {
+                let Some(data) = &site.data.glossary else {
+                    return Err(Diagnostic::error("data/glossary.toml", None, "missing"));
+                };
+                context.insert("letters", &glossary::letters(data, &links));
+                context.insert("page_title", "Glossary");
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], "Glossary"));
+                "glossary.html"
             }
             PageKind::NotFound => {
                 context.insert("page_title", "Page not found");
                 "404.html"
             }
+            // Not HTML: made by their own modules, not by templates.
+            PageKind::Calendar => return Ok((path, calendar::ics(site))),
+            PageKind::Feed => return Ok((path, feed::atom(site, base_url))),
+            PageKind::Sitemap => return Ok((path, sitemap::xml(base_url, &self.sitemap_paths()))),
         };
         let html = self.templates.render(template, &context)?;
         Ok((path, html))
@@ -310,6 +374,10 @@ impl<'a> Renderer<'a> {
                 };
                 let html = body::sections_html(policy, self.policy_body(i), site, &options);
                 let notes = body::footnotes_html(policy, Some(a), &prefix);
+                let links = PageLinks {
+                    document: Some(policy.id()),
+                    ..*links
+                };
                 let prefix_notes =
                     |html: String| html.replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
                 Entry {
@@ -328,36 +396,12 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// The tracker's rows: overdue first, then due soon, then by due date.
-    fn review_rows(&self, root: &str) -> Vec<PolicyCard<'a>> {
-        let mut policies: Vec<&crate::site::Policy> = self.site.policies.iter().collect();
-        policies.sort_by(|a, b| review_order(a, b));
-        policies
+    /// The output path of every HTML page, for the sitemap.
+    fn sitemap_paths(&self) -> Vec<String> {
+        pages(self.site)
             .into_iter()
-            .map(|p| PolicyCard::new(p, root))
+            .filter(|p| p.is_html())
+            .map(|p| self.location(p).0)
             .collect()
     }
-}
-
-/// Overdue, then due soon, then current, then unknown; each by due date, then title, then id.
-pub fn review_order(a: &crate::site::Policy, b: &crate::site::Policy) -> Ordering {
-    let rank = |s: ReviewStatus| match s {
-        ReviewStatus::Overdue => 0,
-        ReviewStatus::DueSoon => 1,
-        ReviewStatus::Current => 2,
-        ReviewStatus::Unknown => 3,
-    };
-    let due = |p: &crate::site::Policy| p.source.review.as_ref().map(|r| r.date);
-    (
-        rank(a.status),
-        due(a),
-        a.source.title.to_lowercase(),
-        a.id(),
-    )
-        .cmp(&(
-            rank(b.status),
-            due(b),
-            b.source.title.to_lowercase(),
-            b.id(),
-        ))
 }

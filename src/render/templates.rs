@@ -26,6 +26,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     (
+        "glossary.html",
+        include_str!("../../templates/glossary.html"),
+    ),
+    (
         "partials/status.html",
         include_str!("../../templates/partials/status.html"),
     ),

@@ -1,21 +1,23 @@
 //! The whole site as one model: policies checked against each other
-//! (ids, cross-links, related), backlinks, audience views and review status.
+//! (ids, cross-links, related, glossary links), backlinks, audience views and
+//! review status.
 //!
 //! Every cross-file check happens here and reports every problem with its
 //! file and line; nothing is rendered until the model is clean.
 
+pub mod age_claims;
 pub mod review;
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 use jiff::civil::Date;
 
 use crate::audiences::AudienceSet;
 use crate::config::SiteConfig;
-use crate::data::SiteData;
+use crate::data::{SiteData, TermLink};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::html::{is_safe_url, unsafe_url};
-use crate::markdown::{Body, PolicyLink};
+use crate::markdown::{Body, LinkTarget};
 use crate::source::page::PageSource;
 use crate::source::policy::{PolicySource, Related};
 
@@ -66,11 +68,6 @@ impl Policy {
             .iter()
             .zip(&self.source.section_audiences)
             .any(|(s, set)| s.anchor == anchor && set.contains(audience))
-    }
-
-    /// Whether the policy has a section with `anchor`.
-    pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.source.body.sections.iter().any(|s| s.anchor == anchor)
     }
 }
 
@@ -167,20 +164,10 @@ impl Site {
         };
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
-        site.check_data_urls(diagnostics);
+        site.check_glossary(diagnostics);
+        site.check_age_data(diagnostics);
+        review::overdue_warnings(&site, diagnostics);
         site
-    }
-
-    /// Data files' links may not run code or embed data.
-    fn check_data_urls(&self, diagnostics: &mut Diagnostics) {
-        let Some(ages) = &self.data.age_limits else {
-            return;
-        };
-        for platform in &ages.platforms {
-            if let Some(url) = platform.source.as_deref().filter(|u| !is_safe_url(u)) {
-                diagnostics.error(&ages.path, Some(platform.line), unsafe_url(url));
-            }
-        }
     }
 
     /// The policy with this id.
@@ -191,6 +178,22 @@ impl Site {
     /// The index of the policy with this id.
     pub fn policy_index(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The free page with this id.
+    pub fn page(&self, id: &str) -> Option<&PageSource> {
+        self.pages
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.pages[i])
+    }
+
+    /// Warns when the age data is stale and where prose disagrees with it.
+    fn check_age_data(&self, diagnostics: &mut Diagnostics) {
+        if let Some(data) = &self.data.age_limits {
+            data.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);
+            age_claims::check(self, diagnostics);
+        }
     }
 
     fn check_pages(&self, diagnostics: &mut Diagnostics) {
@@ -213,16 +216,16 @@ impl Site {
                     format!("page \"{}\" is also {}", page.id, first.path.display()),
                 );
             }
-            self.check_links(&page.path, &page.body.links, diagnostics);
+            self.check_links(&page.path, &page.body, diagnostics);
         }
     }
 
-    /// Checks every `policy:` link and `related` id, and records backlinks.
+    /// Checks every cross-link and `related` id, and records backlinks.
     fn link_policies(&mut self, diagnostics: &mut Diagnostics) {
         let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.policies.len()];
         for (from, policy) in self.policies.iter().enumerate() {
             let source = &policy.source;
-            self.check_links(&source.path, &source.body.links, diagnostics);
+            self.check_links(&source.path, &source.body, diagnostics);
             let linked = source.body.links.iter().map(|l| l.policy.as_str());
             let related = source.related.iter().filter_map(|r| match r {
                 Related::Policy { id, line } => {
@@ -236,7 +239,10 @@ impl Site {
                         diagnostics.error(
                             &source.path,
                             Some(*line),
-                            format!("related policy \"{id}\" does not exist{}", self.suggest(id)),
+                            format!(
+                                "related policy \"{id}\" does not exist{}",
+                                self.suggest_policy(id)
+                            ),
                         );
                     }
                     Some(id.as_str())
@@ -257,65 +263,120 @@ impl Site {
         }
     }
 
-    fn check_links(
-        &self,
-        path: &std::path::Path,
-        links: &[PolicyLink],
-        diagnostics: &mut Diagnostics,
-    ) {
-        for link in links {
-            let Some(target) = self.policy(&link.policy) else {
-                if self.unreadable.contains(&link.policy) {
-                    continue;
-                }
-                diagnostics.error(
-                    path,
-                    Some(link.line),
-                    format!(
-                        "link to unknown policy \"{}\"{}",
-                        link.policy,
-                        self.suggest(&link.policy)
-                    ),
-                );
-                continue;
+    /// Checks the `policy:`, `page:` and `#anchor` links of one body.
+    fn check_links(&self, path: &Path, body: &Body, diagnostics: &mut Diagnostics) {
+        for link in &body.links {
+            let target = LinkTarget::Policy {
+                id: link.policy.clone(),
+                anchor: link.anchor.clone(),
             };
-            if let Some(anchor) = &link.anchor
-                && !target.has_anchor(anchor)
-            {
-                let known: Vec<&str> = target
-                    .body()
-                    .sections
-                    .iter()
-                    .map(|s| s.anchor.as_str())
-                    .collect();
+            self.check_target(path, link.line, &target, diagnostics);
+        }
+        for link in &body.page_links {
+            let target = LinkTarget::Page {
+                id: link.page.clone(),
+                anchor: link.anchor.clone(),
+            };
+            self.check_target(path, link.line, &target, diagnostics);
+        }
+        for link in &body.anchor_links {
+            let anchor = link.anchor.as_str();
+            let footnote = body.footnotes.iter().any(|f| f.anchor == anchor);
+            if !footnote && !body.sections.iter().any(|s| s.anchor == anchor) {
                 diagnostics.error(
                     path,
                     Some(link.line),
                     format!(
-                        "policy \"{}\" has no section \"#{anchor}\" (its sections: {})",
-                        link.policy,
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
+                        "there is no section \"#{anchor}\" in this file (its sections: {})",
+                        section_list(body)
                     ),
                 );
             }
         }
     }
 
-    /// " (did you mean \"x\"?)" when a known id is close to `id`.
-    fn suggest(&self, id: &str) -> String {
-        let mut ids: Vec<&String> = self.by_id.keys().collect();
-        ids.sort();
-        ids.into_iter()
-            .find(|known| {
-                known.contains(id) || id.contains(known.as_str()) || edit_distance(known, id) <= 2
-            })
-            .map(|known| format!(" (did you mean \"{known}\"?)"))
-            .unwrap_or_default()
+    /// Checks that a `policy:` or `page:` link (at `path:line`) has a target.
+    fn check_target(
+        &self,
+        path: &Path,
+        line: usize,
+        target: &LinkTarget,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let (kind, id, anchor, body) = match target {
+            LinkTarget::Policy { id, anchor } => {
+                ("policy", id, anchor, self.policy(id).map(Policy::body))
+            }
+            LinkTarget::Page { id, anchor } => ("page", id, anchor, self.page(id).map(|p| &p.body)),
+        };
+        let Some(body) = body else {
+            if matches!(target, LinkTarget::Policy { .. }) && self.unreadable.contains(id) {
+                // That policy's own error says what is wrong with it.
+                return;
+            }
+            let hint = match target {
+                LinkTarget::Policy { .. } => self.suggest_policy(id),
+                LinkTarget::Page { .. } => suggest(id, self.pages.iter().map(|p| p.id.as_str()))
+                    .unwrap_or_else(|| {
+                        " (a page:ID link names a file in pages/ without .md)".to_string()
+                    }),
+            };
+            diagnostics.error(
+                path,
+                Some(line),
+                format!("link to unknown {kind} \"{id}\"{hint}"),
+            );
+            return;
+        };
+        if let Some(anchor) = anchor
+            && !body.sections.iter().any(|s| &s.anchor == anchor)
+        {
+            diagnostics.error(
+                path,
+                Some(line),
+                format!(
+                    "{kind} \"{id}\" has no section \"#{anchor}\" (its sections: {})",
+                    section_list(body)
+                ),
+            );
+        }
     }
+
+    /// Checks the links of the glossary's terms.
+    fn check_glossary(&self, diagnostics: &mut Diagnostics) {
+        let Some(glossary) = &self.data.glossary else {
+            return;
+        };
+        for term in &glossary.terms {
+            if let Some(TermLink::Internal(target)) = &term.link {
+                self.check_target(&glossary.path, term.link_line, target, diagnostics);
+            }
+        }
+    }
+
+    /// " (did you mean \"x\"?)" when a policy id is close to `id`.
+    fn suggest_policy(&self, id: &str) -> String {
+        suggest(id, self.by_id.keys().map(String::as_str)).unwrap_or_default()
+    }
+}
+
+/// " (did you mean \"x\"?)" when one of `known` is close to `id`.
+fn suggest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String> {
+    let mut known: Vec<&str> = known.collect();
+    known.sort_unstable();
+    known
+        .into_iter()
+        .find(|known| known.contains(id) || id.contains(known) || edit_distance(known, id) <= 2)
+        .map(|known| format!(" (did you mean \"{known}\"?)"))
+}
+
+/// A body's section anchors, for error messages.
+fn section_list(body: &Body) -> String {
+    if body.sections.is_empty() {
+        return "none".to_string();
+    }
+    let anchors: Vec<&str> = body.sections.iter().map(|s| s.anchor.as_str()).collect();
+    anchors.join(", ")
 }
 
 /// Levenshtein distance, for "did you mean" hints on short ids.
@@ -357,7 +418,13 @@ mod tests {
                 .iter()
                 .filter_map(|(name, title)| {
                     let text = format!("+++\ntitle = \"{title}\"\n+++\n");
-                    crate::source::policy::parse(std::path::Path::new(name), &text, &config, &mut d)
+                    crate::source::policy::parse(
+                        std::path::Path::new(name),
+                        &text,
+                        &config,
+                        None,
+                        &mut d,
+                    )
                 })
                 .collect();
             if reverse {

@@ -1,10 +1,19 @@
-//! Review status: whether a policy's next review is overdue, due soon or current.
+//! Review status: whether a policy's next review is overdue, due soon or
+//! current, how far off it is, and the order and counts the tracker shows.
 
-use jiff::ToSpan;
+use std::cmp::Ordering;
+
+use jiff::Span;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::{Policy, Site};
+use crate::dates::{self, PolicyDate, Precision};
+use crate::diagnostics::Diagnostics;
+
 /// Where a policy stands against its review date on a given day.
+///
+/// The variants are declared in tracker order, so `Ord` puts overdue first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewStatus {
@@ -24,12 +33,14 @@ impl ReviewStatus {
         let Some(due) = due else {
             return ReviewStatus::Unknown;
         };
+        // A window too wide for the calendar reaches past every date.
+        let limit = Span::new()
+            .try_days(warning_days)
+            .ok()
+            .and_then(|span| today.checked_add(span).ok());
         if due < today {
             ReviewStatus::Overdue
-        } else if today
-            .checked_add(warning_days.days())
-            .is_ok_and(|limit| due <= limit)
-        {
+        } else if limit.is_none_or(|limit| due <= limit) {
             ReviewStatus::DueSoon
         } else {
             ReviewStatus::Current
@@ -57,6 +68,105 @@ impl ReviewStatus {
     }
 }
 
+/// How far a review due on `due` is from `today`, in words:
+/// "due today", "due tomorrow", "due in 40 days", "1 day overdue", "21 days overdue".
+pub fn distance(due: Date, today: Date) -> String {
+    let days = today.until(due).map_or(0, |span| span.get_days());
+    let plural = |n: i32| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match days {
+        0 => "due today".into(),
+        1 => "due tomorrow".into(),
+        n if n > 0 => format!("due in {}", plural(n)),
+        n => format!("{} overdue", plural(-n)),
+    }
+}
+
+/// When a policy was approved, for readers: a day in full ("3 December
+/// 2025"), a month or term as written ("Summer 2024": "by" its end would
+/// wrongly suggest a deadline).
+pub fn approved_on(date: &PolicyDate) -> String {
+    match date.precision {
+        Precision::Day => dates::long(date.date),
+        Precision::Month | Precision::Term => date.written.clone(),
+    }
+}
+
+/// Tracker order: overdue first, then due soon, then current, then those
+/// with no review date; within each, by due date, then title, then id.
+pub fn tracker_order(a: &Policy, b: &Policy) -> Ordering {
+    let key = |p: &Policy| {
+        (
+            p.status,
+            p.source.review.as_ref().map(|r| r.date),
+            p.source.title.to_lowercase(),
+        )
+    };
+    key(a).cmp(&key(b)).then_with(|| a.id().cmp(b.id()))
+}
+
+/// How many policies are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    /// Overdue for review.
+    pub overdue: usize,
+    /// Due within the warning window.
+    pub due_soon: usize,
+    /// Reviewed and not due yet.
+    pub current: usize,
+    /// With no review date.
+    pub unknown: usize,
+}
+
+impl StatusCounts {
+    /// Counts the statuses of `policies`.
+    pub fn of(policies: &[Policy]) -> Self {
+        let mut counts = Self::default();
+        for policy in policies {
+            *match policy.status {
+                ReviewStatus::Overdue => &mut counts.overdue,
+                ReviewStatus::DueSoon => &mut counts.due_soon,
+                ReviewStatus::Current => &mut counts.current,
+                ReviewStatus::Unknown => &mut counts.unknown,
+            } += 1;
+        }
+        counts
+    }
+}
+
+/// A warning for each overdue review, at the line of the policy's `review`
+/// (or `review_every`) key, so an editor can jump straight to it.
+pub fn overdue_warnings(site: &Site, diagnostics: &mut Diagnostics) {
+    for policy in &site.policies {
+        let source = &policy.source;
+        let Some(review) = &source.review else {
+            continue;
+        };
+        if policy.status != ReviewStatus::Overdue {
+            continue;
+        }
+        let due = match &source.review_every {
+            Some(every) => format!("{} (every {every} from approval)", dates::long(review.date)),
+            None => review.display(),
+        };
+        diagnostics.warning(
+            &source.path,
+            source.review_line,
+            format!(
+                "review of \"{}\" is {} (due {due}); after the governors review it, \
+                 update approved and the next review date",
+                source.title,
+                distance(review.date, site.today)
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,18 +176,75 @@ mod tests {
     fn boundaries() {
         let today = date(2026, 11, 21);
         let cases = [
-            (None, ReviewStatus::Unknown),
-            (Some(date(2026, 11, 20)), ReviewStatus::Overdue),
-            (Some(date(2026, 11, 21)), ReviewStatus::DueSoon),
-            (Some(date(2027, 1, 20)), ReviewStatus::DueSoon),
-            (Some(date(2027, 1, 21)), ReviewStatus::Current),
+            (None, 60, ReviewStatus::Unknown),
+            (Some(date(2026, 11, 20)), 60, ReviewStatus::Overdue),
+            (Some(date(2025, 11, 21)), 60, ReviewStatus::Overdue),
+            (Some(date(2026, 11, 21)), 60, ReviewStatus::DueSoon),
+            (Some(date(2027, 1, 20)), 60, ReviewStatus::DueSoon),
+            (Some(date(2027, 1, 21)), 60, ReviewStatus::Current),
+            (Some(date(2026, 11, 21)), 0, ReviewStatus::DueSoon),
+            (Some(date(2026, 11, 22)), 0, ReviewStatus::Current),
+            (Some(date(2026, 11, 22)), 1, ReviewStatus::DueSoon),
+            (Some(date(2026, 11, 23)), 1, ReviewStatus::Current),
+            // A window past the calendar's end counts everything after today as due soon.
+            (Some(date(9999, 12, 31)), i64::MAX, ReviewStatus::DueSoon),
+            (Some(date(2026, 11, 21)), -5, ReviewStatus::Current),
+        ];
+        for (due, days, expected) in cases {
+            assert_eq!(
+                ReviewStatus::on(due, today, days),
+                expected,
+                "{due:?} with {days} days"
+            );
+        }
+    }
+
+    #[test]
+    fn leap_day_boundaries() {
+        // 2028 is a leap year: 29 February sits between the 28th and 1 March.
+        let today = date(2028, 2, 28);
+        let cases = [
+            (date(2028, 2, 27), ReviewStatus::Overdue),
+            (date(2028, 2, 28), ReviewStatus::DueSoon),
+            (date(2028, 2, 29), ReviewStatus::DueSoon),
+            (date(2028, 3, 1), ReviewStatus::Current),
         ];
         for (due, expected) in cases {
-            assert_eq!(ReviewStatus::on(due, today, 60), expected, "{due:?}");
+            assert_eq!(ReviewStatus::on(Some(due), today, 1), expected, "{due}");
         }
-        assert_eq!(
-            ReviewStatus::on(Some(today), today, 0),
-            ReviewStatus::DueSoon
-        );
+    }
+
+    #[test]
+    fn distances_in_words() {
+        let today = date(2026, 11, 21);
+        let cases = [
+            (date(2026, 11, 21), "due today"),
+            (date(2026, 11, 22), "due tomorrow"),
+            (date(2026, 12, 31), "due in 40 days"),
+            (date(2026, 11, 20), "1 day overdue"),
+            (date(2026, 10, 31), "21 days overdue"),
+            (date(2024, 11, 21), "730 days overdue"),
+        ];
+        for (due, expected) in cases {
+            assert_eq!(distance(due, today), expected, "{due}");
+        }
+    }
+
+    #[test]
+    fn labels_and_hooks_are_distinct() {
+        let all = [
+            ReviewStatus::Overdue,
+            ReviewStatus::DueSoon,
+            ReviewStatus::Current,
+            ReviewStatus::Unknown,
+        ];
+        let hooks: Vec<&str> = all.iter().map(|s| s.as_str()).collect();
+        assert_eq!(hooks, ["overdue", "due-soon", "current", "unknown"]);
+        let mut sorted = all;
+        sorted.sort();
+        assert_eq!(sorted, all, "Ord is tracker order");
+        let mut labels: Vec<&str> = all.iter().map(|s| s.label()).collect();
+        labels.dedup();
+        assert_eq!(labels.len(), 4);
     }
 }

@@ -80,7 +80,11 @@ pub fn parse(
             ),
         );
     }
-    let body = markdown::parse_with(path, parts.body, parts.body_line, allow_html, diagnostics);
+    let settings = markdown::Settings {
+        allow_html,
+        ..Default::default()
+    };
+    let body = markdown::parse_with(path, parts.body, parts.body_line, settings, diagnostics);
     (diagnostics.error_count() == errors_before).then(|| PageSource {
         path: path.to_path_buf(),
         id,

@@ -11,7 +11,7 @@ use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::html::{is_safe_url, unsafe_url};
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, TermMatcher};
 use crate::tomlfile::TomlSource;
 
 /// The front matter exactly as written; every key is known.
@@ -111,6 +111,8 @@ pub struct PolicySource {
     pub review: Option<PolicyDate>,
     /// The review interval as written, if the due date was computed from it.
     pub review_every: Option<String>,
+    /// The line of the key the due date comes from (`review`, or `review_every`).
+    pub review_line: Option<usize>,
     /// Whether the law requires the school to have it.
     pub statutory: bool,
     /// Related policies and documents.
@@ -125,13 +127,15 @@ pub struct PolicySource {
     pub section_audiences: Vec<AudienceSet>,
 }
 
-/// Parses one policy file's decoded text. Problems go into `diagnostics`; the
-/// policy is returned whenever its front matter could be read at all, so that
-/// other policies' links to it are still checked (the build fails regardless).
+/// Parses one policy file's decoded text, marking the glossary's terms when
+/// `glossary` is given. Problems go into `diagnostics`; the policy is returned
+/// whenever its front matter could be read at all, so that other policies'
+/// links to it are still checked (the build fails regardless).
 pub fn parse(
     path: &Path,
     text: &str,
     config: &SiteConfig,
+    glossary: Option<&TermMatcher>,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicySource> {
     let parts = match super::split(path, text) {
@@ -149,13 +153,11 @@ pub fn parse(
             return None;
         }
     };
-    let body = markdown::parse_with(
-        path,
-        parts.body,
-        parts.body_line,
-        &config.allow_html,
-        diagnostics,
-    );
+    let settings = markdown::Settings {
+        glossary,
+        allow_html: &config.allow_html,
+    };
+    let body = markdown::parse_with(path, parts.body, parts.body_line, settings, diagnostics);
     Some(build(path, front, &toml, body, config, diagnostics))
 }
 
@@ -219,7 +221,9 @@ fn build(
             .ok()
     };
     let approved = date(front.approved, "approved");
+    let review_line = front.review.as_ref().map(|r| toml.line(&r.span()));
     let written_review = date(front.review, "review");
+    let every_line = front.review_every.as_ref().map(|e| toml.line(&e.span()));
     let (review, review_every) = match (written_review, front.review_every) {
         (Some(review), None) => (Some(review), None),
         (None, None) => (None, None),
@@ -317,6 +321,11 @@ fn build(
         owner: front.owner,
         approved_by: front.approved_by,
         approved,
+        review_line: if review_every.is_some() {
+            every_line
+        } else {
+            review_line
+        },
         review,
         review_every,
         statutory: front.statutory.unwrap_or(false),
@@ -384,7 +393,7 @@ mod tests {
 
     fn run(name: &str, text: &str) -> (Option<PolicySource>, Vec<String>) {
         let mut d = Diagnostics::new();
-        let p = parse(Path::new(name), text, &config(), &mut d);
+        let p = parse(Path::new(name), text, &config(), None, &mut d);
         (p, d.sorted().iter().map(ToString::to_string).collect())
     }
 
@@ -404,6 +413,7 @@ mod tests {
         assert_eq!(p.id, "social-media");
         assert_eq!(p.review.as_ref().unwrap().written, "2026-07-31");
         assert_eq!(p.review_every.as_deref(), Some("2 years"));
+        assert_eq!(p.review_line, Some(6), "the review_every line");
         assert!(p.statutory);
         assert_eq!(p.related.len(), 2);
         assert_eq!(p.summaries, [(1, "Be kind.".to_string())]);
@@ -455,6 +465,18 @@ mod tests {
                 .iter()
                 .any(|e| e.contains("is not a valid policy id"))
         );
+    }
+
+    #[test]
+    fn review_line_is_the_line_of_the_review_key() {
+        let (p, errors) = run(
+            "x.md",
+            "+++\ntitle = \"X\"\napproved = \"Sum 2024\"\n\nreview = \"Spring 2027\"\n+++\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(p.unwrap().review_line, Some(5));
+        let (p, _) = run("x.md", "+++\ntitle = \"X\"\n+++\n");
+        assert_eq!(p.unwrap().review_line, None);
     }
 
     #[test]
