@@ -530,6 +530,33 @@ fn links_out_of_the_site_loops_and_dangling_links_are_skipped_with_a_warning() {
     }
 }
 
+#[test]
+fn a_linked_data_file_is_refused() {
+    let site = small_site();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("glossary.toml"),
+        "[[term]]\nterm = \"TOP-SECRET-CANARY\"\ndefinition = \"x\"\n",
+    )
+    .unwrap();
+    fs::create_dir(site.root().join("data")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("glossary.toml"),
+        site.root().join("data/glossary.toml"),
+    )
+    .unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.diagnostics().iter().any(|l| l.starts_with(
+            "./data/glossary.toml: error: refused a symbolic link: it points outside the site"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TOP-SECRET-CANARY"));
+}
+
 // --------------------------------------------------------------------- input
 
 /// The sources of a site, with each text file's bytes made by `encode`.

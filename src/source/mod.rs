@@ -89,10 +89,17 @@ fn is_forbidden_control(c: char) -> bool {
     c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}')
 }
 
-/// Reads and decodes a source file; a file over [`MAX_SOURCE_BYTES`], or
-/// anything but a regular file, is an error.
+/// Reads and decodes a source file; a file over [`MAX_SOURCE_BYTES`], a
+/// symbolic link, or anything but a regular file, is an error.
 pub fn read(path: &Path) -> Result<String, Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::error(path, None, format!("cannot read: {e}"));
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Diagnostic::error(
+            path,
+            None,
+            skipped_link(path).replacen("skipped", "refused", 1),
+        ));
+    }
     let file = fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
@@ -370,6 +377,23 @@ mod tests {
         assert!(err.message.contains("up to 5 MB"), "{err}");
         fs::write(&path, &text[..4_000_000]).unwrap();
         assert!(read(&path).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_refuses_links_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("secret.toml"), "x = 1").unwrap();
+        let link = dir.path().join("linked.toml");
+        std::os::unix::fs::symlink(dir.path().join("secret.toml"), &link).unwrap();
+        let err = read(&link).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("refused a symbolic link: it points"),
+            "{err}"
+        );
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(err.message, "is not a regular file");
     }
 
     #[test]
