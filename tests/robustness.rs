@@ -193,7 +193,7 @@ fn a_link_in_the_old_output_is_removed_not_followed() {
 /// a view per audience.
 fn big_site(site: &Site, n: usize) {
     let body = "## For staff {audience=staff}\n\nText for staff. ".to_string()
-        + &"A sentence of policy text. ".repeat(200)
+        + &"A sentence of policy text. ".repeat(20)
         + "\n\n## For parents {audience=parents}\n\nText for parents.\n\n## For everyone\n\nShared.\n";
     for i in 0..n {
         site.write(
@@ -208,7 +208,7 @@ fn a_build_killed_mid_write_leaves_the_previous_site_and_is_cleaned_up() {
     let site = small_site();
     assert_eq!(site.build(&[]).code, 0);
     let before = tree(&site.root().join("public"));
-    big_site(&site, 600);
+    big_site(&site, 1500);
     let staging = site.root().join(".public.policyweb-new");
     for wanted_files in [1, 300] {
         let mut child = Command::new(BIN)
@@ -245,7 +245,7 @@ fn a_build_killed_mid_write_leaves_the_previous_site_and_is_cleaned_up() {
             "the previous site",
         );
     }
-    for i in 0..600 {
+    for i in 0..1500 {
         fs::remove_file(site.root().join(format!("policies/p{i:04}.md"))).unwrap();
     }
     let run = site.build(&[]);
