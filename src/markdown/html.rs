@@ -71,6 +71,63 @@ pub fn is_safe_url(url: &str) -> bool {
         .any(|scheme| squeezed.starts_with(scheme))
 }
 
+/// `value` with the character references a browser decodes in an attribute
+/// (`&#106;`, `&#x6A`, `&colon;`…) decoded, so that a script address cannot
+/// hide behind them.
+fn decode_references(value: &str) -> String {
+    const NAMED: [(&str, char); 8] = [
+        ("colon", ':'),
+        ("tab", '\t'),
+        ("newline", '\n'),
+        ("amp", '&'),
+        ("sol", '/'),
+        ("period", '.'),
+        ("lpar", '('),
+        ("rpar", ')'),
+    ];
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        let (decoded, used) = if let Some(number) = rest.strip_prefix('#') {
+            let (digits, radix, skip) = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16, 2),
+                None => (number, 10, 1),
+            };
+            let len = digits
+                .find(|c: char| !c.is_digit(radix))
+                .unwrap_or(digits.len());
+            let code = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
+            let semicolon = usize::from(digits[len..].starts_with(';'));
+            match code.and_then(char::from_u32) {
+                Some(c) if len > 0 => (Some(c), skip + len + semicolon),
+                _ => (None, 0),
+            }
+        } else {
+            NAMED
+                .iter()
+                .find(|(name, _)| {
+                    rest.get(..name.len())
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+                .map_or((None, 0), |(name, c)| {
+                    (
+                        Some(*c),
+                        name.len() + usize::from(rest[name.len()..].starts_with(';')),
+                    )
+                })
+        };
+        match decoded {
+            Some(c) => out.push(c),
+            None => out.push('&'),
+        }
+        rest = &rest[used..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The error for a link address in front matter or data that [`is_safe_url`] refuses.
 pub fn unsafe_url(url: &str) -> String {
     format!(
@@ -325,7 +382,7 @@ impl Cleaner<'_> {
                     || (name == "details" && attribute == "open")
             } else {
                 let script_url = URL_ATTRIBUTES.contains(&attribute.as_str())
-                    && value.is_some_and(|v| !is_safe_url(v));
+                    && value.is_some_and(|v| !is_safe_url(&decode_references(v)));
                 !(attribute.starts_with("on")
                     || UNSAFE_ATTRIBUTES.contains(&attribute.as_str())
                     || script_url)
@@ -734,6 +791,25 @@ mod tests {
         assert_eq!(html, "<p>Visible.</p>\n");
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].starts_with("p.md:3: warning: an HTML comment (<!--) is never closed"));
+    }
+
+    #[test]
+    fn references_cannot_hide_a_script_address() {
+        for (value, decoded) in [
+            ("&#106;avascript:x", "javascript:x"),
+            ("&#x6A;avascript:x", "javascript:x"),
+            ("&#106avascript&colon;x", "javascript:x"),
+            ("java&Tab;script&#58x", "java\tscript:x"),
+            ("a?b=1&amp;c=2&d", "a?b=1&c=2&d"),
+            ("&#xFFFFFFFFF;&#;&", "&#xFFFFFFFFF;&#;&"),
+        ] {
+            assert_eq!(decode_references(value), decoded, "{value}");
+        }
+        let (html, _) = render(
+            "<iframe src=\"&#106;ava&#x09;script&colon;alert(1)\" title=\"t\"></iframe>\n",
+            &["iframe"],
+        );
+        assert_eq!(html, "<iframe title=\"t\"></iframe>\n");
     }
 
     #[test]
