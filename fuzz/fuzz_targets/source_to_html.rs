@@ -45,8 +45,8 @@ static SITE: LazyLock<(SiteConfig, Templates, SiteData)> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let (config, templates, data) = &*SITE;
-    let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
+    let (config, templates, site_data) = &*SITE;
+    let glossary = site_data.glossary.as_ref().and_then(|g| g.matcher());
     let path = Path::new("policies/fuzz.md");
     let mut d = Diagnostics::new();
     let Ok(text) = source::decode(path, data) else {
@@ -54,13 +54,19 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut policies = Vec::new();
     policies.extend(policy::parse(path, &text, config, glossary, &mut d));
-    policies.extend(policy::parse(Path::new("policies/other.md"), OTHER, config, glossary, &mut d));
+    policies.extend(policy::parse(
+        Path::new("policies/other.md"),
+        OTHER,
+        config,
+        glossary,
+        &mut d,
+    ));
     let today = jiff::civil::date(2026, 11, 21);
     let sources = Sources {
         policies,
         ..Sources::default()
     };
-    let site = Site::assemble(config.clone(), sources, data.clone(), today, &mut d);
+    let site = Site::assemble(config.clone(), sources, site_data.clone(), today, &mut d);
     if d.has_errors() {
         return;
     }
