@@ -182,6 +182,8 @@ mod tests {
             audiences: default_audiences(),
             terms: TermDates::default(),
             allow_html: Vec::new(),
+            branding: Default::default(),
+            warnings: Diagnostics::new(),
         }
     }
 

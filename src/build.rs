@@ -82,7 +82,10 @@ pub fn load_cached(
         cache.begin(root, base_url);
     }
     let mut config = match SiteConfig::load(root) {
-        Ok(config) => config,
+        Ok(config) => {
+            diagnostics.extend(config.warnings.clone());
+            config
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             return None;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::contrast::{self, Rgb};
 use crate::dates::{MonthDay, TermDates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::html;
@@ -96,6 +97,20 @@ pub struct SiteConfig {
     /// Raw HTML tags content may use beyond the harmless default ones
     /// (`allow_html = ["iframe"]`); see [`crate::markdown::html`].
     pub allow_html: Vec<String>,
+    /// The school's logo and colour, for the header.
+    pub branding: Branding,
+    /// Warnings found in site.toml (a brand colour too light for its text);
+    /// builds and checks report them.
+    pub warnings: Diagnostics,
+}
+
+/// How the site's header shows the school.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Branding {
+    /// The school's logo, a path under the site folder such as `theme/logo.svg`.
+    pub logo: Option<String>,
+    /// The header's background colour.
+    pub brand_colour: Option<Rgb>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +127,8 @@ struct RawConfig {
     terms: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     allow_html: Vec<Spanned<String>>,
+    logo: Option<Spanned<String>>,
+    brand_colour: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,6 +315,13 @@ impl SiteConfig {
                 None
             })
             .collect();
+        let logo = raw
+            .logo
+            .and_then(|logo| check_logo(root, logo, source, errors));
+        let mut warnings = Diagnostics::new();
+        let brand_colour = raw
+            .brand_colour
+            .and_then(|colour| check_brand_colour(colour, source, errors, &mut warnings));
 
         Self {
             root: root.to_path_buf(),
@@ -309,6 +333,8 @@ impl SiteConfig {
             audiences,
             terms,
             allow_html,
+            branding: Branding { logo, brand_colour },
+            warnings,
         }
     }
 
@@ -325,6 +351,91 @@ impl SiteConfig {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The logo path if it names an image file in the site's theme folder.
+fn check_logo(
+    root: &Path,
+    logo: Spanned<String>,
+    source: &TomlSource,
+    errors: &mut Diagnostics,
+) -> Option<String> {
+    let line = source.line(&logo.span());
+    let logo = logo.into_inner();
+    let problem = if !logo.starts_with("theme/")
+        || logo
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        format!(
+            "logo \"{logo}\" must be a file in the site's theme/ folder, such as \"theme/logo.svg\""
+        )
+    } else if !logo
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+    {
+        format!(
+            "logo \"{logo}\": use only letters, digits, hyphens, underscores and dots in its name"
+        )
+    } else if !LOGO_EXTENSIONS
+        .iter()
+        .any(|ext| logo.to_ascii_lowercase().ends_with(ext))
+    {
+        format!(
+            "logo \"{logo}\" must be an image ({})",
+            LOGO_EXTENSIONS.join(", ")
+        )
+    } else if !root.join(&logo).is_file() {
+        format!(
+            "logo \"{logo}\" does not exist (looked for {})",
+            root.join(&logo).display()
+        )
+    } else {
+        return Some(logo);
+    };
+    errors.error(source.path, Some(line), problem);
+    None
+}
+
+/// The file endings a logo may have.
+const LOGO_EXTENSIONS: &[&str] = &[".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif"];
+
+/// The brand colour if it is a hex colour; a warning when the header's white
+/// text would not be readable on it.
+fn check_brand_colour(
+    colour: Spanned<String>,
+    source: &TomlSource,
+    errors: &mut Diagnostics,
+    warnings: &mut Diagnostics,
+) -> Option<Rgb> {
+    let line = source.line(&colour.span());
+    let text = colour.into_inner();
+    let Some(rgb) = Rgb::parse(text.trim()) else {
+        errors.error(
+            source.path,
+            Some(line),
+            format!("brand_colour \"{text}\" must be a hex colour such as \"#1d4f91\""),
+        );
+        return None;
+    };
+    let ratio = rgb.contrast(Rgb::WHITE);
+    if ratio < contrast::AA_TEXT {
+        let suggestion = rgb
+            .darkened_for(Rgb::WHITE, contrast::AA_TEXT)
+            .map(|dark| format!(" (a darker shade such as \"{dark}\" passes)"))
+            .unwrap_or_default();
+        warnings.warning(
+            source.path,
+            Some(line),
+            format!(
+                "brand_colour \"{text}\" has a contrast of {:.2}:1 with the header's white text; \
+                 WCAG AA needs at least {}:1, or some readers cannot read the school's name{suggestion}",
+                (ratio * 100.0).floor() / 100.0,
+                contrast::AA_TEXT
+            ),
+        );
+    }
+    Some(rgb)
 }
 
 fn audiences_from_raw(
@@ -460,6 +571,145 @@ mod tests {
         let errors = load("school = \"X\"\nreview_warnings_days = 30\n").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].starts_with("2: unknown field `review_warnings_days`"));
+    }
+
+    fn load_with_logo(text: &str, logo_file: Option<&str>) -> Result<SiteConfig, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(file) = logo_file {
+            let path = dir.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        }
+        fs::write(dir.path().join("site.toml"), text).unwrap();
+        SiteConfig::load(dir.path()).map_err(|d| {
+            d.sorted()
+                .iter()
+                .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn logo_in_the_theme_folder_is_accepted() {
+        let config = load_with_logo(
+            "school = \"X\"\nlogo = \"theme/crest-2024.svg\"\n",
+            Some("theme/crest-2024.svg"),
+        )
+        .unwrap();
+        assert_eq!(
+            config.branding.logo.as_deref(),
+            Some("theme/crest-2024.svg")
+        );
+    }
+
+    #[test]
+    fn bad_logos_are_errors_on_their_line() {
+        for (logo, file, expected) in [
+            (
+                "logo.svg",
+                Some("logo.svg"),
+                "must be a file in the site's theme/ folder",
+            ),
+            (
+                "theme/../logo.svg",
+                Some("logo.svg"),
+                "must be a file in the site's theme/ folder",
+            ),
+            (
+                "/theme/logo.svg",
+                None,
+                "must be a file in the site's theme/ folder",
+            ),
+            (
+                "theme//logo.svg",
+                None,
+                "must be a file in the site's theme/ folder",
+            ),
+            (
+                "theme/our logo.svg",
+                Some("theme/our logo.svg"),
+                "use only letters",
+            ),
+            (
+                "theme/logo.pdf",
+                Some("theme/logo.pdf"),
+                "must be an image (.svg, .png",
+            ),
+            ("theme/logo.svg", None, "does not exist (looked for "),
+            (
+                "theme/images",
+                Some("theme/images/a.svg"),
+                "must be an image",
+            ),
+        ] {
+            let text = format!("school = \"X\"\n\nlogo = \"{logo}\"\n");
+            let errors = load_with_logo(&text, file).unwrap_err();
+            assert_eq!(errors.len(), 1, "{logo}: {errors:?}");
+            assert!(
+                errors[0].starts_with(&format!("3: logo \"{logo}\""))
+                    && errors[0].contains(expected),
+                "{logo}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn brand_colour_is_parsed_and_a_readable_one_gives_no_warning() {
+        let config = load("school = \"X\"\nbrand_colour = \"#0B3D2E\"\n").unwrap();
+        assert_eq!(config.branding.brand_colour.unwrap().to_string(), "#0b3d2e");
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings.sorted());
+        let config = load("school = \"X\"\n").unwrap();
+        assert_eq!(config.branding.brand_colour, None);
+        assert!(config.warnings.is_empty());
+    }
+
+    #[test]
+    fn brand_colour_that_is_not_hex_is_an_error_on_its_line() {
+        for colour in ["blue", "1d4f91", "#1d4f9", "rgb(0,0,0)"] {
+            let errors =
+                load(&format!("school = \"X\"\nbrand_colour = \"{colour}\"\n")).unwrap_err();
+            assert_eq!(
+                errors,
+                [format!(
+                    "2: brand_colour \"{colour}\" must be a hex colour such as \"#1d4f91\""
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn light_brand_colour_warns_with_its_line_ratio_and_a_darker_shade() {
+        let config = load("school = \"X\"\n# our blue\nbrand_colour = \"#4a90d9\"\n").unwrap();
+        let warnings = config.warnings.sorted();
+        assert_eq!(warnings.len(), 1);
+        let w = &warnings[0];
+        assert!(!w.is_error());
+        assert_eq!(w.line, Some(3));
+        assert!(
+            w.message.starts_with(
+                "brand_colour \"#4a90d9\" has a contrast of 3.34:1 with the header's white text; \
+                 WCAG AA needs at least 4.5:1"
+            ),
+            "{}",
+            w.message
+        );
+        let suggested = w.message.split('"').nth(3).unwrap();
+        let rgb = Rgb::parse(suggested).unwrap();
+        assert!(rgb.contrast(Rgb::WHITE) >= contrast::AA_TEXT, "{suggested}");
+        // Just below the threshold still warns; just above does not.
+        assert_eq!(
+            load("school = \"X\"\nbrand_colour = \"#777777\"\n")
+                .unwrap()
+                .warnings
+                .warning_count(),
+            1
+        );
+        assert!(
+            load("school = \"X\"\nbrand_colour = \"#767676\"\n")
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]

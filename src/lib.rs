@@ -15,6 +15,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod contrast;
 pub mod data;
 pub mod dates;
 pub mod diagnostics;

@@ -93,9 +93,9 @@ fn policy_page_has_metadata_related_history_and_sections() {
     // The code block is highlighted with classes, not inline styles.
     assert!(page.contains("<pre class=\"code\" data-lang=\"toml\">"));
     assert!(page.contains("hl-string"));
-    // Lettings links back to visitors (body link) as "Referred to by".
+    // Lettings links back to visitors (body link) as "Referenced by".
     let lettings = site.page("policies/lettings/index.html");
-    assert!(lettings.contains("Referred to by"));
+    assert!(lettings.contains("Referenced by"));
     assert!(
         lettings.contains("<a href=\"../../policies/visitors/index.html\">Visitors Policy</a>")
     );

@@ -11,6 +11,7 @@ use crate::source;
 pub const DEFAULTS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../theme/style.css")),
     ("policyweb.js", include_bytes!("../../theme/policyweb.js")),
+    ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
 ];
 
 /// Every theme file to publish, by path under `theme/`: the defaults, then

@@ -71,6 +71,10 @@ pub struct SiteView<'a> {
     pub accessibility_url: Option<String>,
     /// Whether policy pages say publicly that a review is overdue.
     pub show_overdue_notice: bool,
+    /// The school's logo, when site.toml names one.
+    pub logo_url: Option<String>,
+    /// The header's colour (`#rrggbb`), when site.toml sets one.
+    pub brand_colour: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -111,6 +115,8 @@ impl<'a> SiteView<'a> {
                 .any(|p| p.id == "accessibility")
                 .then(|| format!("{root}accessibility/index.html")),
             show_overdue_notice: site.config.show_overdue_notice,
+            logo_url: (site.config.branding.logo.as_ref()).map(|logo| format!("{root}{logo}")),
+            brand_colour: site.config.branding.brand_colour.map(|c| c.to_string()),
         }
     }
 }

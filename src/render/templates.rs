@@ -34,6 +34,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/partials/status.html"),
     ),
     (
+        "partials/icon.html",
+        include_str!("../../templates/partials/icon.html"),
+    ),
+    (
         "partials/policy_list.html",
         include_str!("../../templates/partials/policy_list.html"),
     ),
