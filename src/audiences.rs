@@ -181,6 +181,7 @@ mod tests {
             show_overdue_notice: true,
             audiences: default_audiences(),
             terms: TermDates::default(),
+            allow_html: Vec::new(),
             branding: Default::default(),
             warnings: Diagnostics::new(),
         }

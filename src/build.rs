@@ -1,12 +1,13 @@
 //! The whole pipeline: load and check a site, render it, and publish it safely.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
+use crate::config::{self, SiteConfig};
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
 use crate::output::{DirSink, Sink, Staging};
@@ -91,15 +92,9 @@ pub fn load_cached(
         }
     };
     if let Some(url) = base_url {
-        if url.starts_with("https://") || url.starts_with("http://") {
-            let slash = if url.ends_with('/') { "" } else { "/" };
-            config.base_url = Some(format!("{url}{slash}"));
-        } else {
-            diagnostics.error(
-                Path::new("--base-url"),
-                None,
-                format!("\"{url}\" must start with https:// (or http://)"),
-            );
+        match config::base_url(url) {
+            Ok(url) => config.base_url = Some(url),
+            Err(e) => diagnostics.error(Path::new("--base-url"), None, e),
         }
     }
     let data = SiteData::load(root, diagnostics);
@@ -130,7 +125,7 @@ pub fn load_cached(
     let mut pages = Vec::new();
     for path in &page_files {
         let (page, d) = parse_file(path, cache.map(ParseCache::pages), |text, d| {
-            page::parse(path, text, d)
+            page::parse(path, text, &config.allow_html, d)
         });
         diagnostics.extend(d);
         pages.extend(page);
@@ -146,13 +141,7 @@ pub fn load_cached(
     };
     let mut site = Site::assemble(config, sources, data, today, diagnostics);
     release_prose(&mut site);
-    let templates = match Templates::load(root) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    let templates = Templates::load(root, diagnostics);
     let assets = assets::collect(root, diagnostics);
     if diagnostics.has_errors() {
         return None;
@@ -173,8 +162,9 @@ fn release_prose(site: &mut Site) {
     }
 }
 
-/// Reads one source file and parses it with `parse`, or takes the parse from
-/// `cache` when the file's text has not changed since.
+/// Reads one source file and parses it with `parse` (a panic in which is an
+/// error naming the file, see [`guarded`]), or takes the parse from `cache`
+/// when the file's text has not changed since.
 fn parse_file<T: Clone>(
     path: &Path,
     cache: Option<&SourceCache<T>>,
@@ -189,13 +179,41 @@ fn parse_file<T: Clone>(
         }
     };
     match cache {
-        Some(cache) => cache.get_or_parse(path, &text, |d| parse(&text, d)),
+        Some(cache) => cache.get_or_parse(path, &text, |d| guarded(path, d, |d| parse(&text, d))),
         None => {
             let mut d = Diagnostics::new();
-            let parsed = parse(&text, &mut d);
+            let parsed = guarded(path, &mut d, |d| parse(&text, d));
             (parsed, d)
         }
     }
+}
+
+/// Runs `work` on the file at `path`, turning a panic (a bug in policyweb,
+/// never the user's fault) into an error naming the file, so that one file
+/// cannot crash the build or leave it half done.
+pub fn guarded<T>(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    work: impl FnOnce(&mut Diagnostics) -> Option<T>,
+) -> Option<T> {
+    let mut local = Diagnostics::new();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| work(&mut local)));
+    diagnostics.extend(local);
+    result.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        diagnostics.error(
+            path,
+            None,
+            format!(
+                "policyweb crashed on this file ({what}); this is a bug in policyweb: please report it with the file"
+            ),
+        );
+        None
+    })
 }
 
 /// Renders a loaded site into `sink` and checks every link in it, adding any
@@ -205,19 +223,22 @@ pub fn render_into(
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    let check = LinkCheck::new(sink);
-    match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
-        Ok(files) => {
-            let broken = check.finish(&loaded.site);
-            let ok = !broken.has_errors();
-            diagnostics.extend(broken);
-            ok.then_some(files)
+    let root = loaded.site.config.root.clone();
+    guarded(&root, diagnostics, |diagnostics| {
+        let check = LinkCheck::new(sink);
+        match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
+            Ok(files) => {
+                let broken = check.finish(&loaded.site);
+                let ok = !broken.has_errors();
+                diagnostics.extend(broken);
+                ok.then_some(files)
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
         }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    }
+    })
 }
 
 /// Builds the site: loads, checks, renders into a temporary folder, then swaps
@@ -260,5 +281,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             diagnostics.push(d);
             Err(diagnostics)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_file() {
+        let mut d = Diagnostics::new();
+        let kept = guarded(Path::new("a.md"), &mut d, |d| {
+            d.warning(Path::new("a.md"), Some(2), "seen before the crash");
+            None::<()>
+        });
+        assert!(kept.is_none());
+        let crashed: Option<u8> = guarded(Path::new("policies/b.md"), &mut d, |_| {
+            panic!("index out of bounds")
+        });
+        assert!(crashed.is_none());
+        let lines: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0], "a.md:2: warning: seen before the crash");
+        assert!(
+            lines[1].starts_with(
+                "policies/b.md: error: policyweb crashed on this file (index out of bounds); this is a bug"
+            ),
+            "{lines:?}"
+        );
+        assert_eq!(guarded(Path::new("c.md"), &mut d, |_| Some(3)), Some(3));
     }
 }

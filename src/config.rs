@@ -10,6 +10,8 @@ use toml::Spanned;
 use crate::contrast::{self, Rgb};
 use crate::dates::{MonthDay, TermDates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::html;
+use crate::source;
 use crate::tomlfile::TomlSource;
 
 /// One group of readers: staff, parents, pupils, governors, or the school's own.
@@ -92,6 +94,9 @@ pub struct SiteConfig {
     pub audiences: Vec<Audience>,
     /// When each term and half-term ends.
     pub terms: TermDates,
+    /// Raw HTML tags content may use beyond the harmless default ones
+    /// (`allow_html = ["iframe"]`); see [`crate::markdown::html`].
+    pub allow_html: Vec<String>,
     /// The school's logo and colour, for the header.
     pub branding: Branding,
     /// Warnings found in site.toml (a brand colour too light for its text);
@@ -120,6 +125,8 @@ struct RawConfig {
     audience: Vec<Spanned<RawAudience>>,
     #[serde(default)]
     terms: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    allow_html: Vec<Spanned<String>>,
     logo: Option<Spanned<String>>,
     brand_colour: Option<Spanned<String>>,
 }
@@ -132,6 +139,38 @@ struct RawAudience {
     description: Option<String>,
     plain_language: Option<bool>,
     show_age_limits: Option<bool>,
+}
+
+/// `url` checked as the address a site is published at, ending in `/`; or
+/// what is wrong with it.
+pub fn base_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Err(format!("\"{url}\" must start with https:// (or http://)")),
+        Some(rest)
+            if rest.is_empty()
+                || rest.starts_with('/')
+                || rest.contains(|c: char| {
+                    c.is_whitespace() || c.is_control() || "\"'<>`\\?#{}|^".contains(c)
+                }) =>
+        {
+            Err(format!(
+                "\"{url}\" is not a plain web address (no spaces, quotes, <, >, ? or #), e.g. https://www.school.sch.uk/policies/"
+            ))
+        }
+        Some(_) if url.ends_with('/') => Ok(url.to_string()),
+        Some(_) => Ok(format!("{url}/")),
+    }
+}
+
+/// Whether `tag` is a lower-case HTML tag name (`iframe`, `h2`, `my-widget`).
+fn is_tag_name(tag: &str) -> bool {
+    tag.starts_with(|c: char| c.is_ascii_lowercase())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Whether `id` is a safe, lower-case identifier for URLs and tags.
@@ -153,8 +192,8 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<Self, Diagnostics> {
         let path = Self::path(root);
         let mut errors = Diagnostics::new();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 errors.error(
                     &path,
@@ -172,10 +211,10 @@ impl SiteConfig {
                 return Err(errors);
             }
         };
-        let text = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(&text)
-            .replace("\r\n", "\n");
+        let text = source::decode(&path, &bytes).map_err(|d| {
+            errors.push(d);
+            errors.clone()
+        })?;
         let source = TomlSource::new(&path, &text, 1);
         let raw: RawConfig = source.parse().map_err(|d| {
             let mut all = Diagnostics::new();
@@ -207,17 +246,9 @@ impl SiteConfig {
         }
         let base_url = raw.base_url.and_then(|url| {
             let line = source.line(&url.span());
-            let url = url.into_inner();
-            if url.starts_with("https://") || url.starts_with("http://") {
-                Some(if url.ends_with('/') { url } else { url + "/" })
-            } else {
-                errors.error(
-                    path,
-                    Some(line),
-                    format!("base_url \"{url}\" must start with https:// (or http://)"),
-                );
-                None
-            }
+            base_url(url.get_ref())
+                .map_err(|e| errors.error(path, Some(line), format!("base_url {e}")))
+                .ok()
         });
         let mut number = |value: Option<Spanned<i64>>, name: &str, default: i64, max: i64| {
             let Some(value) = value else { return default };
@@ -267,6 +298,23 @@ impl SiteConfig {
             }
         }
 
+        let allow_html = raw
+            .allow_html
+            .into_iter()
+            .filter_map(|tag| {
+                let line = source.line(&tag.span());
+                let tag = tag.into_inner();
+                let problem = if html::NEVER_ALLOWED.contains(&tag.as_str()) {
+                    format!("allow_html may not hold \"{tag}\": policyweb never publishes scripts from content (a template override can add one)")
+                } else if !is_tag_name(&tag) {
+                    format!("allow_html: \"{tag}\" is not an HTML tag name (write it in lower case without < >, e.g. \"iframe\")")
+                } else {
+                    return Some(tag);
+                };
+                errors.error(path, Some(line), problem);
+                None
+            })
+            .collect();
         let logo = raw
             .logo
             .and_then(|logo| check_logo(root, logo, source, errors));
@@ -284,6 +332,7 @@ impl SiteConfig {
             show_overdue_notice: raw.show_overdue_notice.unwrap_or(true),
             audiences,
             terms,
+            allow_html,
             branding: Branding { logo, brand_colour },
             warnings,
         }
@@ -661,6 +710,59 @@ mod tests {
                 .warnings
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn base_urls_are_plain_web_addresses() {
+        assert_eq!(
+            base_url("https://x.sch.uk/p").unwrap(),
+            "https://x.sch.uk/p/"
+        );
+        assert_eq!(base_url("http://x.sch.uk/").unwrap(), "http://x.sch.uk/");
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://x/?q=<script>",
+            "https://x/\"a\"",
+            "https://x y/",
+            "https://x/#top",
+            "javascript:alert(1)//https://",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn allow_html_takes_tag_names_but_never_script() {
+        let config = load("school = \"X\"\nallow_html = [\"iframe\", \"video\"]\n").unwrap();
+        assert_eq!(config.allow_html, ["iframe", "video"]);
+        assert!(load("school = \"X\"\n").unwrap().allow_html.is_empty());
+        let errors =
+            load("school = \"X\"\nallow_html = [\n  \"script\",\n  \"<div>\",\n  \"IFRAME\",\n]\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].starts_with("3: allow_html may not hold \"script\""));
+        assert!(errors[1].starts_with("4: allow_html: \"<div>\" is not an HTML tag name"));
+        assert!(errors[2].starts_with("5: allow_html: \"IFRAME\""));
+    }
+
+    #[test]
+    fn a_site_toml_saved_oddly_still_loads_or_names_its_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        fs::write(
+            &path,
+            b"\xEF\xBB\xBFschool = \"X\"\r\nreview_warning_days = 30",
+        )
+        .unwrap();
+        assert_eq!(
+            SiteConfig::load(dir.path()).unwrap().review_warning_days,
+            30
+        );
+        fs::write(&path, b"school = \"Caf\xE9\"\n").unwrap();
+        let err = SiteConfig::load(dir.path()).unwrap_err().sorted();
+        assert!(err[0].to_string().ends_with("site.toml:1: error: the file is not UTF-8 (byte 0xE9 at byte offset 13; Latin-1 or Windows-1252 perhaps); save it as UTF-8"), "{}", err[0]);
     }
 
     #[test]

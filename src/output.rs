@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
@@ -37,12 +37,44 @@ impl DirSink {
 
 impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let target = self.root.join(path);
+        let relative = safe_relative(path).ok_or_else(|| {
+            Diagnostic::error(
+                path,
+                None,
+                "refusing to write outside the output folder (a page's address must be a plain relative path)",
+            )
+        })?;
+        let target = self.root.join(relative);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(parent, "cannot create folder", &e))?;
         }
-        fs::write(&target, bytes).map_err(|e| io_error(&target, "cannot write", &e))
+        // A fresh staging folder holds nothing yet, so a file that exists was
+        // written by another page of this build: two sources, one address.
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => Diagnostic::error(
+                    path,
+                    None,
+                    "two pages of the site would be written to this address",
+                ),
+                _ => io_error(&target, "cannot write", &e),
+            })?;
+        file.write_all(bytes)
+            .map_err(|e| io_error(&target, "cannot write", &e))
     }
+}
+
+/// `path` as a relative path of plain names, or `None` if it is empty,
+/// absolute, or climbs with `..`.
+fn safe_relative(path: &str) -> Option<&Path> {
+    let p = Path::new(path);
+    let plain = !path.is_empty()
+        && !path.contains('\\')
+        && p.components().all(|c| matches!(c, Component::Normal(_)));
+    plain.then_some(p)
 }
 
 /// Keeps files in memory, by path.
@@ -85,63 +117,132 @@ fn io_error(path: &Path, what: &str, error: &io::Error) -> Diagnostic {
     Diagnostic::error(path, None, format!("{what}: {error}"))
 }
 
-/// The fully resolved form of `path`: absolute, with symlinks in the part that
-/// exists resolved, so that two spellings of one folder compare equal.
+/// The fully resolved form of `path`: absolute, with every symlink and `..`
+/// resolved as the system would, so that two spellings of one folder compare
+/// equal. Parts that do not exist yet are kept as written; a `..` after one
+/// of them cannot be judged, so it is an error.
 fn resolved(path: &Path) -> io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        match existing.canonicalize() {
-            Ok(real) => {
-                let mut full = real;
-                for part in rest.iter().rev() {
-                    full.push(part);
-                }
-                return Ok(full);
+    let mut real = PathBuf::new();
+    let mut missing = false;
+    for part in absolute.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => real.push(part.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir if missing => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "{} does not exist, so \"..\" after it has no meaning",
+                        real.display()
+                    ),
+                ));
             }
-            Err(_) => match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::Normal(name) => {
+                real.push(name);
+                if !missing {
+                    match real.canonicalize() {
+                        Ok(canonical) => real = canonical,
+                        Err(_) => missing = true,
+                    }
                 }
-                _ => return Ok(absolute),
-            },
+            }
         }
     }
+    Ok(real)
 }
 
+/// Names inside an output folder that policyweb carries over into each new
+/// build instead of deleting: a `.git` folder (or file) someone put there to
+/// publish the site with git.
+pub const KEPT_NAMES: [&str; 1] = [".git"];
+
 /// A build in progress: files go into `staging`, then replace `out`.
+///
+/// While it exists it holds a lock on a file beside the output folder, so a
+/// second build (or `serve`) writing to the same folder waits its turn
+/// instead of mixing two trees.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    _lock: fs::File,
+}
+
+/// The folders beside `out` that a build uses: (staging, old, lock file).
+fn siblings(out: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let parent = out.parent().unwrap_or(Path::new("/"));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (
+        parent.join(format!(".{name}.policyweb-new")),
+        parent.join(format!(".{name}.policyweb-old")),
+        parent.join(format!(".{name}.policyweb-lock")),
+    )
+}
+
+/// Why `out` may not be an output folder at all. Every path is resolved;
+/// `cwd` is the current folder and `home` the user's home folder, if known.
+fn refusal(
+    out: &Path,
+    site: &Path,
+    cwd: Option<&Path>,
+    home: Option<&Path>,
+) -> Option<&'static str> {
+    let holds = |other: Option<&Path>| other.is_some_and(|o| o.starts_with(out));
+    if out.parent().is_none() {
+        Some("it is the root of the file system")
+    } else if holds(Some(site)) {
+        Some("it is the site folder or holds it")
+    } else if holds(cwd) {
+        Some("it is the current folder or holds it")
+    } else if holds(home) {
+        Some("it is your home folder or holds it")
+    } else {
+        None
+    }
+}
+
+/// Whether `dir` is empty or holds policyweb's marker.
+fn made_by_policyweb(dir: &Path) -> io::Result<bool> {
+    Ok(fs::read_dir(dir)?.next().is_none() || dir.join(MARKER_FILE).is_file())
+}
+
+fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
 }
 
 impl Staging {
-    /// Checks that `out` may be replaced, and creates an empty staging folder beside it.
+    /// Checks that `out` may be replaced, takes the output lock, cleans up
+    /// after a build that was killed, and creates an empty staging folder
+    /// beside `out`.
     pub fn prepare(out: &Path, site: &Path) -> Result<Self, Diagnostic> {
         let refuse = |message: String| Diagnostic::error(out, None, message);
         let out_real =
             resolved(out).map_err(|e| refuse(format!("cannot resolve the output folder: {e}")))?;
         let site_real =
             resolved(site).map_err(|e| refuse(format!("cannot resolve the site folder: {e}")))?;
-        if out_real == site_real || site_real.starts_with(&out_real) {
+        let cwd = resolved(Path::new(".")).ok();
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .and_then(|h| resolved(Path::new(&h)).ok());
+        if let Some(why) = refusal(&out_real, &site_real, cwd.as_deref(), home.as_deref()) {
             return Err(refuse(format!(
-                "refusing to build into {}: it is the site folder or holds it, and building replaces the whole output folder; choose another --out",
+                "refusing to build into {}: {why}, and building replaces the whole output folder; choose another folder with --out",
                 out_real.display()
             )));
         }
-        let is_home = std::env::var_os("HOME")
-            .and_then(|h| resolved(Path::new(&h)).ok())
-            .is_some_and(|home| home == out_real);
-        if out_real.parent().is_none() || is_home {
-            return Err(refuse(format!(
-                "refusing to build into {}: building replaces the whole output folder",
-                out_real.display()
-            )));
-        }
+        let (staging, old, lock_path) = siblings(&out_real);
+        let parent = out_real.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, "cannot create folder", &e))?;
+        let lock = lock(&lock_path, &out_real)?;
+        recover(&out_real, &old)?;
         match fs::symlink_metadata(&out_real) {
             Ok(meta) if !meta.is_dir() => {
                 return Err(refuse(format!(
@@ -150,10 +251,9 @@ impl Staging {
                 )));
             }
             Ok(_) => {
-                let mut entries = fs::read_dir(&out_real)
+                let ours = made_by_policyweb(&out_real)
                     .map_err(|e| refuse(format!("cannot read {}: {e}", out_real.display())))?;
-                let empty = entries.next().is_none();
-                if !empty && !out_real.join(MARKER_FILE).is_file() {
+                if !ours {
                     return Err(refuse(format!(
                         "refusing to replace {}: it is not empty and policyweb did not make it (no {MARKER_FILE} file); \
                          choose an empty or new folder with --out",
@@ -164,28 +264,17 @@ impl Staging {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(refuse(format!("cannot use {}: {e}", out_real.display()))),
         }
-        let parent = out_real.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let name = out_real
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!(".{name}.policyweb-new"));
-        let old = parent.join(format!(".{name}.policyweb-old"));
-        fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create folder", &e))?;
         for leftover in [&staging, &old] {
-            if fs::symlink_metadata(leftover).is_ok() {
-                fs::remove_dir_all(leftover).map_err(|e| {
-                    io_error(leftover, "cannot remove a previous build's leftovers", &e)
-                })?;
-            }
+            remove_leftover(leftover, &out_real)?;
         }
         fs::create_dir(&staging).map_err(|e| io_error(&staging, "cannot create folder", &e))?;
         fs::write(staging.join(MARKER_FILE), MARKER_TEXT)
-            .map_err(|e| io_error(&staging, "cannot write", &e))?;
+            .map_err(|e| io_error(&staging.join(MARKER_FILE), "cannot write", &e))?;
         Ok(Self {
             out: out_real,
             staging,
             old,
+            _lock: lock,
         })
     }
 
@@ -194,17 +283,23 @@ impl Staging {
         &self.staging
     }
 
-    /// Replaces the output folder with the staged one.
+    /// Replaces the output folder with the staged one, carrying over the
+    /// [`KEPT_NAMES`] of the previous build.
     pub fn commit(self) -> Result<PathBuf, Diagnostic> {
-        let had_old = fs::symlink_metadata(&self.out).is_ok();
-        if had_old {
-            fs::rename(&self.out, &self.old)
-                .map_err(|e| io_error(&self.out, "cannot move the previous build aside", &e))?;
+        let had_old = exists(&self.out);
+        if had_old && let Err(e) = fs::rename(&self.out, &self.old) {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(io_error(
+                &self.out,
+                "cannot move the previous build aside",
+                &e,
+            ));
         }
         if let Err(e) = fs::rename(&self.staging, &self.out) {
             if had_old {
                 let _ = fs::rename(&self.old, &self.out);
             }
+            let _ = fs::remove_dir_all(&self.staging);
             return Err(io_error(
                 &self.out,
                 "cannot move the new build into place",
@@ -212,8 +307,9 @@ impl Staging {
             ));
         }
         if had_old {
-            fs::remove_dir_all(&self.old)
-                .map_err(|e| io_error(&self.old, "cannot remove the previous build", &e))?;
+            carry_over(&self.old, &self.out)?;
+            // A folder that cannot be removed now is removed by the next build.
+            let _ = fs::remove_dir_all(&self.old);
         }
         Ok(self.out.clone())
     }
@@ -224,27 +320,211 @@ impl Staging {
     }
 }
 
+/// Takes the lock of output folder `out` (held until the file is closed).
+fn lock(path: &Path, out: &Path) -> Result<fs::File, Diagnostic> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| io_error(path, "cannot create the lock file", &e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
+            out,
+            None,
+            format!(
+                "another policyweb build is writing to {}; try again when it has finished",
+                out.display()
+            ),
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(io_error(path, "cannot lock", &e)),
+    }
+}
+
+/// Puts the previous build back if a build was killed between moving it
+/// aside and moving the new one in.
+fn recover(out: &Path, old: &Path) -> Result<(), Diagnostic> {
+    if !exists(out) && old.join(MARKER_FILE).is_file() {
+        fs::rename(old, out).map_err(|e| io_error(old, "cannot restore the previous build", &e))?;
+    }
+    Ok(())
+}
+
+/// Moves each of [`KEPT_NAMES`] from `from` into `to`, unless `to` has its own.
+fn carry_over(from: &Path, to: &Path) -> Result<(), Diagnostic> {
+    for name in KEPT_NAMES {
+        let (source, target) = (from.join(name), to.join(name));
+        if exists(&source) && !exists(&target) {
+            fs::rename(&source, &target).map_err(|e| {
+                io_error(
+                    &source,
+                    &format!("cannot move {name} into the new build (it is kept here)"),
+                    &e,
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a staging or old folder left by a build that was killed, after
+/// rescuing anything in [`KEPT_NAMES`]. Refuses anything policyweb did not make.
+fn remove_leftover(leftover: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let Ok(meta) = fs::symlink_metadata(leftover) else {
+        return Ok(());
+    };
+    if !meta.is_dir() || !made_by_policyweb(leftover).unwrap_or(false) {
+        return Err(Diagnostic::error(
+            leftover,
+            None,
+            "is in the way of the build and policyweb did not make it; move it elsewhere",
+        ));
+    }
+    if exists(out) {
+        carry_over(leftover, out)?;
+    }
+    if let Some(kept) = KEPT_NAMES.iter().find(|n| exists(&leftover.join(n))) {
+        return Err(Diagnostic::error(
+            leftover,
+            None,
+            format!(
+                "holds a {kept} left by a build that was stopped, and {} has one too; move one of them yourself",
+                out.display()
+            ),
+        ));
+    }
+    fs::remove_dir_all(leftover)
+        .map_err(|e| io_error(leftover, "cannot remove a previous build's leftovers", &e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn refuses_the_site_folder_and_its_parents() {
+    /// A site folder and an output folder beside it, in a fresh temp folder.
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         fs::create_dir(&site).unwrap();
-        for out in [site.clone(), dir.path().to_path_buf(), site.join(".")] {
-            let err = Staging::prepare(&out, &site).unwrap_err();
-            assert!(err.message.contains("site folder"), "{}", err.message);
+        let out = dir.path().join("out");
+        (dir, site, out)
+    }
+
+    fn publish(out: &Path, site: &Path, files: &[(&str, &str)]) -> PathBuf {
+        let staging = Staging::prepare(out, site).unwrap();
+        let sink = DirSink::new(staging.dir());
+        for (path, text) in files {
+            sink.write(path, text.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn dangerous_output_folders_are_refused() {
+        let p = Path::new;
+        let cases = [
+            ("/", "/s", None, None, Some("root of the file system")),
+            ("/a/s", "/a/s", None, None, Some("site folder")),
+            ("/a", "/a/s", None, None, Some("site folder")),
+            ("/a/w", "/a/s", Some("/a/w"), None, Some("current folder")),
+            ("/a", "/b/s", Some("/a/w"), None, Some("current folder")),
+            ("/h", "/b/s", Some("/b"), Some("/h"), Some("home folder")),
+            ("/home", "/b/s", None, Some("/home/me"), Some("home folder")),
+            ("/a/s/public", "/a/s", Some("/a/s"), Some("/h"), None),
+            ("/a/out", "/a/s", Some("/a"), Some("/a"), None),
+        ];
+        for (out, site, cwd, home, expected) in cases {
+            let why = refusal(p(out), p(site), cwd.map(p), home.map(p));
+            match (why, expected) {
+                (Some(why), Some(text)) => assert!(why.contains(text), "{out}: {why}"),
+                (None, None) => {}
+                other => panic!("{out}: {other:?}"),
+            }
         }
     }
 
     #[test]
+    fn refusals_name_the_resolved_path_and_touch_nothing() {
+        let (dir, site, _) = setup();
+        fs::write(site.join("site.toml"), "x").unwrap();
+        fs::create_dir(site.join("sub")).unwrap();
+        for out in [
+            site.clone(),
+            dir.path().to_path_buf(),
+            site.join("."),
+            site.join("sub/.."),
+        ] {
+            let err = Staging::prepare(&out, &site).unwrap_err();
+            let real = site.canonicalize().unwrap();
+            assert!(err.message.contains("site folder"), "{}", err.message);
+            assert!(
+                err.message.contains(&real.display().to_string())
+                    || err
+                        .message
+                        .contains(&real.parent().unwrap().display().to_string()),
+                "{}",
+                err.message
+            );
+        }
+        let err = Staging::prepare(Path::new("."), &site).unwrap_err();
+        assert!(err.message.contains("current folder"), "{}", err.message);
+        let err = Staging::prepare(Path::new("/"), &site).unwrap_err();
+        assert!(
+            err.message
+                .contains("refusing to build into /: it is the root"),
+            "{}",
+            err.message
+        );
+        assert_eq!(names(dir.path()), ["site"]);
+        assert_eq!(names(&site), ["site.toml", "sub"]);
+        let err = Staging::prepare(&site.join("nothing/../.."), &site).unwrap_err();
+        assert!(err.message.contains("has no meaning"), "{}", err.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_output_folder_is_judged_by_its_real_path() {
+        let (dir, site, _) = setup();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&site, &link).unwrap();
+        let err = Staging::prepare(&link, &site).unwrap_err();
+        let real = site.canonicalize().unwrap();
+        assert!(
+            err.message.starts_with(&format!(
+                "refusing to build into {}: it is the site folder",
+                real.display()
+            )),
+            "{}",
+            err.message
+        );
+
+        let real_out = dir.path().join("real-out");
+        fs::create_dir(&real_out).unwrap();
+        let link = dir.path().join("out-link");
+        std::os::unix::fs::symlink(&real_out, &link).unwrap();
+        publish(&link, &site, &[("index.html", "new")]);
+        assert_eq!(fs::read_to_string(link.join("index.html")).unwrap(), "new");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
     fn refuses_a_foreign_folder_but_replaces_its_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        let out = dir.path().join("out");
-        fs::create_dir_all(&site).unwrap();
+        let (dir, site, out) = setup();
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("precious.txt"), "mine").unwrap();
         let err = Staging::prepare(&out, &site).unwrap_err();
@@ -252,25 +532,141 @@ mod tests {
         assert!(out.join("precious.txt").exists());
 
         fs::remove_file(out.join("precious.txt")).unwrap();
-        let staging = Staging::prepare(&out, &site).unwrap();
-        DirSink::new(staging.dir())
-            .write("a/index.html", b"one")
-            .unwrap();
-        staging.commit().unwrap();
+        publish(&out, &site, &[("a/index.html", "one")]);
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
 
-        let staging = Staging::prepare(&out, &site).unwrap();
-        DirSink::new(staging.dir())
-            .write("b/index.html", b"two")
-            .unwrap();
-        staging.commit().unwrap();
+        publish(&out, &site, &[("b/index.html", "two")]);
         assert!(!out.join("a/index.html").exists());
         assert!(out.join(MARKER_FILE).is_file());
 
         let staging = Staging::prepare(&out, &site).unwrap();
         staging.abandon();
         assert!(out.join("b/index.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 2, "only site and out remain");
+        assert_eq!(names(dir.path()), [".out.policyweb-lock", "out", "site"]);
+    }
+
+    #[test]
+    fn git_in_the_output_is_carried_into_each_build() {
+        let (_dir, site, out) = setup();
+        publish(&out, &site, &[("index.html", "one")]);
+        fs::create_dir_all(out.join(".git/objects")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        publish(&out, &site, &[("index.html", "two")]);
+        assert_eq!(
+            fs::read_to_string(out.join(".git/HEAD")).unwrap(),
+            "ref: refs/heads/main\n"
+        );
+        assert!(out.join(".git/objects").is_dir());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+
+        fs::remove_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git"), "gitdir: ../repo/.git/worktrees/out\n").unwrap();
+        publish(&out, &site, &[("index.html", "three")]);
+        assert_eq!(
+            fs::read_to_string(out.join(".git")).unwrap(),
+            "gitdir: ../repo/.git/worktrees/out\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_old_output_are_removed_not_followed() {
+        let (dir, site, out) = setup();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("canary.txt"), "alive").unwrap();
+        publish(&out, &site, &[("index.html", "one")]);
+        std::os::unix::fs::symlink(&elsewhere, out.join("linked-folder")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("canary.txt"), out.join("linked-file")).unwrap();
+        publish(&out, &site, &[("index.html", "two")]);
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("canary.txt")).unwrap(),
+            "alive"
+        );
+        assert!(!exists(&out.join("linked-folder")));
+        assert!(!exists(&out.join("linked-file")));
+    }
+
+    #[test]
+    fn a_second_build_is_refused_while_the_first_holds_the_lock() {
+        let (_dir, site, out) = setup();
+        publish(&out, &site, &[("index.html", "one")]);
+        let first = Staging::prepare(&out, &site).unwrap();
+        let err = Staging::prepare(&out, &site).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "another policyweb build is writing to {}; try again when it has finished",
+                out.canonicalize().unwrap().display()
+            )
+        );
+        assert!(
+            first.dir().is_dir(),
+            "the second build left the first's staging alone"
+        );
+        first.commit().unwrap();
+        publish(&out, &site, &[("index.html", "two")]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_cleaned_up_or_restored() {
+        let (dir, site, out) = setup();
+        publish(&out, &site, &[("index.html", "one")]);
+        let (staging, old, _) = siblings(&out.canonicalize().unwrap());
+
+        // Killed while writing: a half-written staging folder.
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join(MARKER_FILE), MARKER_TEXT).unwrap();
+        fs::write(staging.join("half.html"), "<p").unwrap();
+        // Killed between the two renames: the previous site is aside, with its .git.
+        fs::rename(&out, &old).unwrap();
+        fs::create_dir(old.join(".git")).unwrap();
+        publish(&out, &site, &[("index.html", "two")]);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(out.join(".git").is_dir());
+        assert_eq!(names(dir.path()), [".out.policyweb-lock", "out", "site"]);
+
+        // Killed after the swap, before .git moved across.
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER_FILE), MARKER_TEXT).unwrap();
+        fs::rename(out.join(".git"), old.join(".git")).unwrap();
+        publish(&out, &site, &[("index.html", "three")]);
+        assert!(out.join(".git").is_dir());
+        assert!(!exists(&old));
+    }
+
+    #[test]
+    fn a_foreign_file_in_the_staging_place_is_not_deleted() {
+        let (_dir, site, out) = setup();
+        let (staging, _, _) = siblings(&resolved(&out).unwrap());
+        fs::write(&staging, "someone's notes").unwrap();
+        let err = Staging::prepare(&out, &site).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("policyweb-new: error: is in the way"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&staging).unwrap(), "someone's notes");
+    }
+
+    #[test]
+    fn the_dir_sink_stays_inside_and_refuses_two_pages_at_one_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = DirSink::new(dir.path().join("root"));
+        for bad in ["", "/etc/x", "../x", "a/../../x", "a\\..\\x", "./x"] {
+            let err = sink.write(bad, b"x").unwrap_err();
+            assert!(
+                err.message.starts_with("refusing to write outside"),
+                "{bad}"
+            );
+        }
+        sink.write("a/b.html", b"1").unwrap();
+        let err = sink.write("a/b.html", b"2").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a/b.html: error: two pages of the site would be written to this address"
+        );
+        assert_eq!(fs::read(dir.path().join("root/a/b.html")).unwrap(), b"1");
+        assert_eq!(names(dir.path()), ["root"]);
     }
 }

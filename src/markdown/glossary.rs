@@ -501,7 +501,16 @@ mod tests {
             let path = std::path::Path::new("r.md");
             let mut d = crate::diagnostics::Diagnostics::new();
             let plain = crate::markdown::parse(path, &text, 1, &mut d);
-            let glossed = crate::markdown::parse_with_glossary(path, &text, 1, Some(&m), &mut d);
+            let glossed = crate::markdown::parse_with(
+                path,
+                &text,
+                1,
+                crate::markdown::Settings {
+                    glossary: Some(&m),
+                    ..Default::default()
+                },
+                &mut d,
+            );
             assert_eq!(plain.prose, glossed.prose, "{text:?}");
             let titles = |b: &crate::markdown::Body| -> Vec<String> {
                 b.sections.iter().map(|s| s.title_html.clone()).collect()

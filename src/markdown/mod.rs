@@ -2,7 +2,8 @@
 //! footnotes, and the cross-links and shortcodes found on the way.
 //!
 //! pulldown-cmark's events pass through small adapters, each in its own
-//! module: [`code`] highlights code blocks, `shortcodes` finds shortcode
+//! module: [`html`] keeps only harmless raw HTML, [`code`] highlights code
+//! blocks, `shortcodes` finds shortcode
 //! paragraphs, `links` rewrites `policy:` and `page:` links, [`glossary`]
 //! marks the first use of each glossary term in a section, `footnotes` lifts
 //! footnote definitions out, and `sections` splits the rest at headings and
@@ -11,6 +12,7 @@
 pub mod code;
 mod footnotes;
 pub mod glossary;
+pub mod html;
 mod links;
 mod sections;
 mod shortcodes;
@@ -71,19 +73,28 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// What a site's settings change in how its Markdown is read.
+#[derive(Clone, Copy, Default)]
+pub struct Settings<'a> {
+    /// The glossary: the first use of each of its terms in every section is
+    /// linked to its entry.
+    pub glossary: Option<&'a TermMatcher>,
+    /// Raw HTML tags kept beyond [`html::DEFAULT_ALLOWED`] (site.toml's `allow_html`).
+    pub allow_html: &'a [String],
+}
+
 /// Parses `text`, which starts on line `first_line` of `path`, reporting
 /// problems (with their file lines) into `diagnostics`.
 pub fn parse(path: &Path, text: &str, first_line: usize, diagnostics: &mut Diagnostics) -> Body {
-    parse_with_glossary(path, text, first_line, None, diagnostics)
+    parse_with(path, text, first_line, Settings::default(), diagnostics)
 }
 
-/// Like [`parse`], and marks the first use of each of `glossary`'s terms in
-/// every section with a link to its glossary entry.
-pub fn parse_with_glossary(
+/// Like [`parse`], with the site's [`Settings`].
+pub fn parse_with(
     path: &Path,
     text: &str,
     first_line: usize,
-    glossary: Option<&TermMatcher>,
+    settings: Settings,
     diagnostics: &mut Diagnostics,
 ) -> Body {
     let index = LineIndex::new(text);
@@ -91,10 +102,11 @@ pub fn parse_with_glossary(
         .into_offset_iter()
         .map(|(event, range)| (event, first_line - 1 + index.line(range.start)))
         .collect();
+    let events = html::clean(events, settings.allow_html, path, diagnostics);
     let (events, has_code) = code::highlight_blocks(events);
     let (events, shortcodes) = shortcodes::extract(events, path, diagnostics);
     let (events, links) = links::rewrite(events, path, diagnostics);
-    let events = match glossary {
+    let events = match settings.glossary {
         Some(matcher) => glossary::mark(events, matcher),
         None => events,
     };

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use walkdir::WalkDir;
-
 use crate::diagnostics::Diagnostics;
 use crate::source;
 
@@ -24,33 +22,8 @@ pub fn collect(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, V
         .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
         .collect();
     let dir = root.join("theme");
-    if !dir.is_dir() {
-        return files;
-    }
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                diagnostics.warning(e.path().unwrap_or(&dir), None, format!("skipped: {e}"));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() == 0 || source::is_editor_temp(&name) {
-            continue;
-        }
-        if entry.path_is_symlink() {
-            diagnostics.warning(
-                entry.path(),
-                None,
-                "skipped: symbolic links are not followed; copy the file into the theme instead",
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(&dir) else {
+    for path in source::site_files(&dir, diagnostics) {
+        let Ok(relative) = path.strip_prefix(&dir) else {
             continue;
         };
         let key = relative
@@ -58,11 +31,11 @@ pub fn collect(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, V
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        match std::fs::read(entry.path()) {
+        match std::fs::read(&path) {
             Ok(bytes) => {
                 files.insert(key, bytes);
             }
-            Err(e) => diagnostics.error(entry.path(), None, format!("cannot read: {e}")),
+            Err(e) => diagnostics.error(&path, None, format!("cannot read: {e}")),
         }
     }
     files

@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
-use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source;
@@ -56,9 +55,10 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Compiles the defaults with the site's overrides from `root/templates`.
-    pub fn load(root: &Path) -> Result<Self, Diagnostics> {
-        let mut diagnostics = Diagnostics::new();
+    /// Compiles the defaults with the site's overrides from `root/templates`;
+    /// `None` when a template has errors (reported into `diagnostics`, with
+    /// any warnings about skipped files).
+    pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Self> {
         let mut sources: BTreeMap<String, (String, PathBuf)> = DEFAULTS
             .iter()
             .map(|(name, text)| {
@@ -67,30 +67,25 @@ impl Templates {
             })
             .collect();
         let dir = root.join("templates");
-        if dir.is_dir() {
-            for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
-                let name = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || source::is_editor_temp(&name) {
-                    continue;
+        let errors_before = diagnostics.error_count();
+        for path in source::site_files(&dir, diagnostics) {
+            let Ok(relative) = path.strip_prefix(&dir) else {
+                continue;
+            };
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            match source::read(&path) {
+                Ok(text) => {
+                    sources.insert(key, (text, path));
                 }
-                let Ok(relative) = entry.path().strip_prefix(&dir) else {
-                    continue;
-                };
-                let key = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                match source::read(entry.path()) {
-                    Ok(text) => {
-                        sources.insert(key, (text, entry.path().to_path_buf()));
-                    }
-                    Err(d) => diagnostics.push(d),
-                }
+                Err(d) => diagnostics.push(d),
             }
         }
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
+        if diagnostics.error_count() > errors_before {
+            return None;
         }
         let origins: BTreeMap<String, PathBuf> = sources
             .iter()
@@ -106,10 +101,10 @@ impl Templates {
         );
         let templates = Templates { tera, origins };
         match result {
-            Ok(()) => Ok(templates),
+            Ok(()) => Some(templates),
             Err(e) => {
                 diagnostics.push(templates.diagnostic(&e, None));
-                Err(diagnostics)
+                None
             }
         }
     }
@@ -207,7 +202,8 @@ mod tests {
     #[test]
     fn defaults_compile() {
         let dir = tempfile::tempdir().unwrap();
-        let templates = Templates::load(dir.path()).unwrap_or_else(|d| panic!("{:?}", d.sorted()));
+        let mut d = Diagnostics::new();
+        let templates = Templates::load(dir.path(), &mut d).unwrap_or_else(|| panic!("{d:?}"));
         assert!(templates.has("policy.html"));
     }
 
@@ -220,7 +216,9 @@ mod tests {
             "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
         )
         .unwrap();
-        let errors = Templates::load(dir.path()).err().unwrap().sorted();
+        let mut d = Diagnostics::new();
+        assert!(Templates::load(dir.path(), &mut d).is_none());
+        let errors = d.sorted();
         assert_eq!(errors.len(), 1);
         let e = &errors[0];
         assert!(e.path.ends_with("templates/page.html"), "{e}");

@@ -402,6 +402,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn policies_are_ordered_by_title_then_id_whatever_order_they_were_read_in() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), "school = \"S\"\n").unwrap();
+        let config = SiteConfig::load(dir.path()).unwrap();
+        let files = [
+            ("b.md", "Same title"),
+            ("a.md", "same title"),
+            ("c.md", "Another"),
+            ("d.md", "Zed"),
+        ];
+        let order = |reverse: bool| {
+            let mut d = Diagnostics::new();
+            let mut policies: Vec<PolicySource> = files
+                .iter()
+                .filter_map(|(name, title)| {
+                    let text = format!("+++\ntitle = \"{title}\"\n+++\n");
+                    crate::source::policy::parse(
+                        std::path::Path::new(name),
+                        &text,
+                        &config,
+                        None,
+                        &mut d,
+                    )
+                })
+                .collect();
+            if reverse {
+                policies.reverse();
+            }
+            let sources = Sources {
+                policies,
+                ..Sources::default()
+            };
+            let today = jiff::civil::date(2026, 1, 1);
+            let site = Site::assemble(config.clone(), sources, SiteData::default(), today, &mut d);
+            assert!(!d.has_errors(), "{:?}", d.sorted());
+            site.policies
+                .iter()
+                .map(|p| p.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(false), ["c", "a", "b", "d"]);
+        assert_eq!(order(true), ["c", "a", "b", "d"]);
+    }
+
+    #[test]
     fn edit_distances() {
         assert_eq!(edit_distance("online-safety", "online-safty"), 1);
         assert_eq!(edit_distance("a", "abc"), 2);

@@ -7,53 +7,119 @@
 pub mod page;
 pub mod policy;
 
+use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markers;
 
-/// A source file's text after decoding: UTF-8 without BOM, `\n` line ends.
+/// The largest source file policyweb reads (5 MiB: a hundred times a long policy).
+pub const MAX_SOURCE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// A source file's text after decoding: UTF-8 without BOM, `\n` line ends,
+/// ending with a newline, in Unicode normal form C, so that the same words
+/// give the same site (and the same anchors) however an editor saved them.
+///
+/// Text that is not UTF-8 (Latin-1, UTF-16, a binary file) and control
+/// characters that no web page may carry are errors naming the byte offset
+/// and line.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::error(
             path,
-            None,
+            Some(1),
             "the file is UTF-16; save it as UTF-8",
         ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let line_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Diagnostic::error(
             path,
-            None,
-            format!("the file has a NUL byte at offset {offset}; is it a text file?"),
+            Some(line_of(offset)),
+            format!(
+                "the file has a NUL byte at byte offset {offset}: it is UTF-16 or not a text file; save it as UTF-8 text"
+            ),
         ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
         Diagnostic::error(
             path,
-            None,
+            Some(line_of(offset)),
             format!(
-                "the file is not UTF-8 (invalid byte at offset {}); save it as UTF-8",
-                e.valid_up_to()
+                "the file is not UTF-8 (byte 0x{:02X} at byte offset {offset}; Latin-1 or Windows-1252 perhaps); save it as UTF-8",
+                bytes[offset]
             ),
         )
     })?;
-    let text = if text.contains('\r') {
+    if let Some(offset) = text.find(is_forbidden_control) {
+        let c = text[offset..].chars().next().unwrap_or_default();
+        return Err(Diagnostic::error(
+            path,
+            Some(line_of(offset)),
+            format!(
+                "the file has an invisible control character (U+{:04X}) at byte offset {offset}; delete it",
+                u32::from(c)
+            ),
+        ));
+    }
+    let mut text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
     };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if unicode_normalization::is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        text = text.nfc().collect();
+    }
     Ok(markers::sanitize(&text).into_owned())
 }
 
-/// Reads and decodes a file.
+/// C0 control characters other than tab and line ends: no HTML page, feed
+/// or calendar may hold them, and editors only leave them by accident.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}')
+}
+
+/// Reads and decodes a source file; a file over [`MAX_SOURCE_BYTES`], a
+/// symbolic link, or anything but a regular file, is an error.
 pub fn read(path: &Path) -> Result<String, Diagnostic> {
-    let bytes =
-        fs::read(path).map_err(|e| Diagnostic::error(path, None, format!("cannot read: {e}")))?;
+    let cannot = |e: std::io::Error| Diagnostic::error(path, None, format!("cannot read: {e}"));
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Diagnostic::error(
+            path,
+            None,
+            skipped_link(path).replacen("skipped", "refused", 1),
+        ));
+    }
+    let file = fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(path, None, "is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            None,
+            format!(
+                "the file is too large ({:.1} MB); policyweb reads files of up to {} MB: split it into smaller policies or pages",
+                meta.len().max(bytes.len() as u64) as f64 / 1_048_576.0,
+                MAX_SOURCE_BYTES / 1_048_576
+            ),
+        ));
+    }
     decode(path, &bytes)
 }
 
@@ -125,14 +191,59 @@ pub fn is_editor_temp(name: &str) -> bool {
 
 /// The `.md` files under `dir`, sorted by path; a missing folder has none.
 ///
-/// Symlinks are not followed out of the folder: a link is refused with a
-/// warning naming it, so that a site cannot publish files from elsewhere.
+/// Symbolic links are never followed (see [`site_files`]). Two files whose
+/// names differ only in case or Unicode form would be published at the same
+/// address, so they are an error naming both.
 pub fn markdown_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
-    if !dir.is_dir() {
+    let files: Vec<PathBuf> = site_files(dir, diagnostics)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let mut seen: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    for path in &files {
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let key: String = stem.nfc().flat_map(char::to_lowercase).collect();
+        if let Some(first) = seen.insert(key, path) {
+            diagnostics.error(
+                path,
+                Some(1),
+                format!(
+                    "this file and {} would be published at the same address (their names differ only in upper/lower case or in how accents are encoded); rename or merge one",
+                    first.display()
+                ),
+            );
+        }
+    }
+    files
+}
+
+/// Every regular file under `dir` (a site's `policies/`, `pages/`,
+/// `templates/` or `theme/`), sorted by path; a missing folder has none.
+///
+/// Hidden files and folders and editor backups are left out. Symbolic links
+/// are not followed, so that a site cannot publish files from elsewhere on the
+/// machine and a link loop cannot make the walk go on for ever: each is
+/// skipped with a warning naming it and saying where it points (outside the
+/// site, nowhere, or round in a loop).
+pub fn site_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
+        return Vec::new();
+    };
+    if meta.file_type().is_symlink() {
+        diagnostics.warning(dir, None, skipped_link(dir));
+        return Vec::new();
+    }
+    if !meta.is_dir() {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+    let walk = WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -141,23 +252,37 @@ pub fn markdown_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf>
                 continue;
             }
         };
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && is_editor_temp(&name) {
-            continue;
-        }
         if entry.path_is_symlink() {
-            diagnostics.warning(
-                entry.path(),
-                None,
-                "skipped: symbolic links are not followed; copy the file into the site instead",
-            );
-            continue;
-        }
-        if entry.file_type().is_file() && name.ends_with(".md") {
+            diagnostics.warning(entry.path(), None, skipped_link(entry.path()));
+        } else if entry.file_type().is_file() {
             files.push(entry.into_path());
         }
     }
     files
+}
+
+/// The warning for a symbolic link at `path`, saying where it leads.
+fn skipped_link(path: &Path) -> String {
+    let site = path
+        .ancestors()
+        .find(|a| a.join("site.toml").is_file())
+        .and_then(|a| a.canonicalize().ok());
+    let target = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let where_to = match path.canonicalize() {
+        Ok(real) if site.as_ref().is_some_and(|s| real.starts_with(s)) => {
+            format!("it points to {}", real.display())
+        }
+        Ok(real) => format!("it points outside the site, to {}", real.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("it points to {target}, which does not exist")
+        }
+        Err(e) => format!("it cannot be followed ({e})"),
+    };
+    format!(
+        "skipped a symbolic link: {where_to}; policyweb does not follow links, so copy the file or folder into the site instead"
+    )
 }
 
 #[cfg(test)]
@@ -191,26 +316,184 @@ mod tests {
     }
 
     #[test]
-    fn decoding_normalises_and_refuses_binary() {
+    fn decoding_normalises_line_ends_bom_and_the_last_newline() {
         let p = Path::new("p.md");
-        assert_eq!(decode(p, b"\xEF\xBB\xBFa\r\nb\rc").unwrap(), "a\nb\nc");
-        assert!(
-            decode(p, b"\xFF\xFEa\x00")
-                .unwrap_err()
-                .message
-                .contains("UTF-16")
+        let clean = "+++\ntitle = \"A\"\n+++\nBody\n";
+        for bytes in [
+            &b"+++\ntitle = \"A\"\n+++\nBody\n"[..],
+            b"\xEF\xBB\xBF+++\ntitle = \"A\"\n+++\nBody\n",
+            b"+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n",
+            b"+++\r\ntitle = \"A\"\n+++\rBody",
+            b"+++\ntitle = \"A\"\n+++\nBody",
+        ] {
+            assert_eq!(decode(p, bytes).unwrap(), clean, "{bytes:?}");
+        }
+        assert_eq!(decode(p, b"").unwrap(), "");
+        assert_eq!(
+            decode(p, "## An\u{303}o\n".as_bytes()).unwrap(),
+            "## A\u{f1}o\n",
+            "decomposed accents are composed"
         );
+    }
+
+    #[test]
+    fn undecodable_bytes_name_their_offset_and_line() {
+        let p = Path::new("p.md");
+        let cases: [(&[u8], &str); 6] = [
+            (b"\xFF\xFEa\x00", "p.md:1: error: the file is UTF-16"),
+            (b"\xFE\xFF\x00a", "p.md:1: error: the file is UTF-16"),
+            (
+                b"ab\nc\x00d",
+                "p.md:2: error: the file has a NUL byte at byte offset 4",
+            ),
+            (
+                b"+++\ntitle = \"Caf\xE9\"\n",
+                "p.md:2: error: the file is not UTF-8 (byte 0xE9 at byte offset 16",
+            ),
+            (
+                b"a\n\nb\x1Bc",
+                "p.md:3: error: the file has an invisible control character (U+001B) at byte offset 4",
+            ),
+            (
+                b"\xEF\xBB\xBFx\x0C",
+                "p.md:1: error: the file has an invisible control character (U+000C) at byte offset 1",
+            ),
+        ];
+        for (bytes, expected) in cases {
+            let err = decode(p, bytes).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
+
+    #[test]
+    fn reading_refuses_oversized_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        let mut text = "+++\ntitle = \"Big\"\n+++\n".to_string();
+        text.push_str(&"A line of a very long policy.\n".repeat(200_000));
+        fs::write(&path, &text).unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.message.contains("too large (5.7 MB)"), "{err}");
+        assert!(err.message.contains("up to 5 MB"), "{err}");
+        fs::write(&path, &text[..4_000_000]).unwrap();
+        assert!(read(&path).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_refuses_links_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("secret.toml"), "x = 1").unwrap();
+        let link = dir.path().join("linked.toml");
+        std::os::unix::fs::symlink(dir.path().join("secret.toml"), &link).unwrap();
+        let err = read(&link).unwrap_err();
         assert!(
-            decode(p, b"ab\x00c")
-                .unwrap_err()
-                .message
-                .contains("offset 2")
+            err.message
+                .starts_with("refused a symbolic link: it points"),
+            "{err}"
         );
+        let err = read(dir.path()).unwrap_err();
+        assert_eq!(err.message, "is not a regular file");
+    }
+
+    #[test]
+    fn names_differing_only_in_case_or_unicode_form_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = dir.path().join("policies");
+        fs::create_dir(&policies).unwrap();
+        for name in [
+            "Behaviour.md",
+            "behaviour.md",
+            "caf\u{e9}.md",
+            "cafe\u{301}.md",
+            "other.md",
+        ] {
+            fs::write(policies.join(name), "x").unwrap();
+        }
+        let mut d = Diagnostics::new();
+        let files = markdown_files(&policies, &mut d);
+        assert_eq!(files.len(), 5);
+        let errors: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:#?}");
         assert!(
-            decode(p, b"caf\xE9")
-                .unwrap_err()
-                .message
-                .contains("offset 3")
+            errors[0].contains("behaviour.md:1: error: this file and "),
+            "{errors:#?}"
+        );
+        assert!(errors[0].contains("Behaviour.md would be published at the same address"));
+        assert!(errors[1].contains(".md would be published at the same address"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_skipped_with_where_they_point() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        let site = dir.path().join("site");
+        let policies = site.join("policies");
+        fs::create_dir_all(&outside).unwrap();
+        fs::create_dir_all(&policies).unwrap();
+        fs::write(site.join("site.toml"), "school = \"S\"\n").unwrap();
+        fs::write(outside.join("secret.md"), "secret").unwrap();
+        fs::write(policies.join("real.md"), "x").unwrap();
+        symlink(outside.join("secret.md"), policies.join("a-outside.md")).unwrap();
+        symlink(&outside, policies.join("b-folder")).unwrap();
+        symlink(policies.join("c-loop.md"), policies.join("c-loop.md")).unwrap();
+        symlink(policies.join("gone.md"), policies.join("d-dangling.md")).unwrap();
+        symlink(policies.join("real.md"), policies.join("e-inside.md")).unwrap();
+        symlink(&policies, policies.join("f-self")).unwrap();
+        let mut d = Diagnostics::new();
+        let files = markdown_files(&policies, &mut d);
+        assert_eq!(files, [policies.join("real.md")]);
+        let warnings: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 6, "{warnings:#?}");
+        let expect = [
+            ("a-outside.md", "it points outside the site, to"),
+            ("b-folder", "it points outside the site, to"),
+            ("c-loop.md", "it cannot be followed"),
+            ("d-dangling.md", "gone.md, which does not exist"),
+            ("e-inside.md", "it points to"),
+            ("f-self", "it points to"),
+        ];
+        for (w, (name, text)) in warnings.iter().zip(expect) {
+            assert!(
+                w.contains(&format!("{name}: warning: skipped a symbolic link")),
+                "{w}"
+            );
+            assert!(w.contains(text), "{w}");
+        }
+
+        let linked = site.join("pages");
+        symlink(&outside, &linked).unwrap();
+        let mut d = Diagnostics::new();
+        assert!(site_files(&linked, &mut d).is_empty());
+        assert!(
+            d.sorted()[0]
+                .to_string()
+                .contains("pages: warning: skipped a symbolic link: it points outside the site")
+        );
+    }
+
+    #[test]
+    fn hidden_folders_and_backups_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".git/config.md",
+            "a.md~",
+            "#b.md#",
+            "sub/c.md",
+            ".d.md",
+            "e.md",
+        ] {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        let mut d = Diagnostics::new();
+        let files = site_files(dir.path(), &mut d);
+        assert_eq!(
+            files,
+            [dir.path().join("e.md"), dir.path().join("sub/c.md")]
         );
     }
 }

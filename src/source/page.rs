@@ -32,8 +32,14 @@ pub struct PageSource {
     pub body: Body,
 }
 
-/// Parses one page file; `None` when it has errors.
-pub fn parse(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<PageSource> {
+/// Parses one page file, keeping the raw HTML tags in `allow_html` beyond the
+/// default ones; `None` when it has errors.
+pub fn parse(
+    path: &Path,
+    text: &str,
+    allow_html: &[String],
+    diagnostics: &mut Diagnostics,
+) -> Option<PageSource> {
     let parts = match super::split(path, text) {
         Ok(parts) => parts,
         Err(d) => {
@@ -74,7 +80,11 @@ pub fn parse(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<P
             ),
         );
     }
-    let body = markdown::parse(path, parts.body, parts.body_line, diagnostics);
+    let settings = markdown::Settings {
+        allow_html,
+        ..Default::default()
+    };
+    let body = markdown::parse_with(path, parts.body, parts.body_line, settings, diagnostics);
     (diagnostics.error_count() == errors_before).then(|| PageSource {
         path: path.to_path_buf(),
         id,

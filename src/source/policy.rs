@@ -10,6 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
+use crate::markdown::html::{is_safe_url, unsafe_url};
 use crate::markdown::{self, Body, TermMatcher};
 use crate::tomlfile::TomlSource;
 
@@ -152,8 +153,11 @@ pub fn parse(
             return None;
         }
     };
-    let body =
-        markdown::parse_with_glossary(path, parts.body, parts.body_line, glossary, diagnostics);
+    let settings = markdown::Settings {
+        glossary,
+        allow_html: &config.allow_html,
+    };
+    let body = markdown::parse_with(path, parts.body, parts.body_line, settings, diagnostics);
     Some(build(path, front, &toml, body, config, diagnostics))
 }
 
@@ -262,7 +266,12 @@ fn build(
             let line = toml.line(&r.span());
             match r.into_inner() {
                 RelatedInput::Id(id) => Related::Policy { id, line },
-                RelatedInput::Link(link) => Related::External(link),
+                RelatedInput::Link(link) => {
+                    if !is_safe_url(&link.url) {
+                        diagnostics.error(path, Some(line), unsafe_url(&link.url));
+                    }
+                    Related::External(link)
+                }
             }
         })
         .collect();
@@ -378,6 +387,7 @@ mod tests {
             show_overdue_notice: true,
             audiences: default_audiences(),
             terms: TermDates::default(),
+            allow_html: Vec::new(),
             branding: Default::default(),
             warnings: Diagnostics::new(),
         }
