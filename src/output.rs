@@ -163,8 +163,8 @@ pub const KEPT_NAMES: [&str; 1] = [".git"];
 /// A build in progress: files go into `staging`, then replace `out`.
 ///
 /// While it exists it holds a lock on a file beside the output folder, so a
-/// second build (or `serve`) writing to the same folder waits its turn
-/// instead of mixing two trees.
+/// second build (or anything else using `Staging`) writing to the same folder
+/// is turned away instead of mixing two trees.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
