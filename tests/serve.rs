@@ -148,6 +148,18 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until the server's stderr, read by another thread, holds `text`.
+    fn wait_stderr(&self, text: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.stderr().contains(text) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// Waits until `done` holds for the reply to GET `target`.
     fn poll(&self, target: &str, what: &str, done: impl Fn(&Reply) -> bool) -> Reply {
         let start = Instant::now();
@@ -281,7 +293,7 @@ fn serves_the_site_and_shows_an_edit() {
         home.body.contains("/__policyweb/preview.js"),
         "the reload script"
     );
-    assert!(server.stderr().contains("built in"));
+    assert!(server.wait_stderr("built in"), "{}", server.stderr());
 
     let page = server.get("/policies/first-aid/");
     assert!(page.body.contains("within reach of the green bag"));
@@ -330,11 +342,15 @@ fn a_broken_edit_shows_its_errors_over_the_last_good_page_until_fixed() {
     );
     let other = server.get("/policies/visitors/");
     assert!(other.body.contains("first-aid.md:5"), "on every page");
-    assert!(server.stderr().contains("first-aid.md:5: error:"));
     assert!(
-        server
-            .stderr()
-            .contains("still serving the last good build")
+        server.wait_stderr("first-aid.md:5: error:"),
+        "{}",
+        server.stderr()
+    );
+    assert!(
+        server.wait_stderr("still serving the last good build"),
+        "{}",
+        server.stderr()
     );
     assert!(
         !server
@@ -670,7 +686,11 @@ fn listens_on_loopback_and_says_so_otherwise() {
     assert!(server.addr.ip().is_loopback());
     assert!(!server.stderr().contains("warning: listening on"));
     let open = Server::start(&fixture.site(), &["--bind", "0.0.0.0"]);
-    assert!(open.stderr().contains("anyone on your network"));
+    assert!(
+        open.wait_stderr("anyone on your network"),
+        "{}",
+        open.stderr()
+    );
     assert_eq!(open.get("/").status, 200);
 }
 
@@ -690,9 +710,9 @@ fn a_site_that_never_built_shows_its_errors_until_fixed() {
         broken.body
     );
     assert!(
-        server
-            .stderr()
-            .contains("nothing to serve until they are fixed")
+        server.wait_stderr("nothing to serve until they are fixed"),
+        "{}",
+        server.stderr()
     );
     fixture.write("site.toml", SITE_TOML);
     server.poll("/", "served the site", |r| r.status == 200);
@@ -719,7 +739,11 @@ fn exits_cleanly_on_ctrl_c() {
     assert_eq!(server.get("/").status, 200);
     let status = server.interrupt();
     assert!(status.success(), "{status:?}");
-    assert!(server.stderr().contains("policyweb: stopped"));
+    assert!(
+        server.wait_stderr("policyweb: stopped"),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[test]
