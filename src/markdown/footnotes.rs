@@ -1,6 +1,7 @@
 //! Footnotes: definitions are lifted out of the flow and numbered by first
 //! reference, so that every view of a policy shows the notes its sections cite.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{Event, Tag, TagEnd, html};
@@ -69,9 +70,12 @@ pub(super) fn number(
     path: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Footnote> {
+    let by_name: HashMap<&str, &Definition> =
+        definitions.iter().map(|d| (d.name.as_str(), d)).collect();
+    let cited: HashSet<&str> = order.iter().map(|(name, _)| name.as_str()).collect();
     let mut notes = Vec::new();
     for (name, line) in order {
-        match definitions.iter().find(|d| &d.name == name) {
+        match by_name.get(name.as_str()) {
             Some(d) => notes.push(Footnote {
                 name: d.name.clone(),
                 number: notes.len() + 1,
@@ -86,7 +90,7 @@ pub(super) fn number(
         }
     }
     for d in &definitions {
-        if !order.iter().any(|(name, _)| name == &d.name) {
+        if !cited.contains(d.name.as_str()) {
             diagnostics.warning(
                 path,
                 Some(d.line),

@@ -101,6 +101,8 @@ struct Builder<'p, 'a> {
     explicit: Vec<Option<String>>,
     chunk: Vec<Event<'a>>,
     footnote_order: Vec<(String, usize)>,
+    /// Each cited label's number, so that numbering stays linear in the citations.
+    footnote_numbers: HashMap<String, usize>,
     prose: Vec<super::Prose>,
     prose_text: Option<(usize, String)>,
 }
@@ -122,15 +124,14 @@ impl<'a> Builder<'_, 'a> {
     }
 
     fn footnote_reference(&mut self, name: &str, line: usize) -> Event<'static> {
-        if !self.footnote_order.iter().any(|(n, _)| n == name) {
-            self.footnote_order.push((name.to_string(), line));
-        }
-        let number = self
-            .footnote_order
-            .iter()
-            .position(|(n, _)| n == name)
-            .unwrap_or(0)
-            + 1;
+        let next = self.footnote_order.len() + 1;
+        let number = *self
+            .footnote_numbers
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                self.footnote_order.push((name.to_string(), line));
+                next
+            });
         if let Some(section) = self.sections.last_mut()
             && !section.footnotes.iter().any(|n| n == name)
         {
@@ -201,6 +202,7 @@ pub(super) fn split<'a>(
         explicit: Vec::new(),
         chunk: Vec::new(),
         footnote_order: Vec::new(),
+        footnote_numbers: HashMap::new(),
         prose: Vec::new(),
         prose_text: None,
     };
