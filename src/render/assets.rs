@@ -23,14 +23,9 @@ pub fn collect(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, V
         .collect();
     let dir = root.join("theme");
     for path in source::site_files(&dir, diagnostics) {
-        let Ok(relative) = path.strip_prefix(&dir) else {
+        let Some(key) = source::name_in(&dir, &path) else {
             continue;
         };
-        let key = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
         match std::fs::read(&path) {
             Ok(bytes) => {
                 files.insert(key, bytes);

@@ -69,14 +69,9 @@ impl Templates {
         let dir = root.join("templates");
         let errors_before = diagnostics.error_count();
         for path in source::site_files(&dir, diagnostics) {
-            let Ok(relative) = path.strip_prefix(&dir) else {
+            let Some(key) = source::name_in(&dir, &path) else {
                 continue;
             };
-            let key = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             match source::read(&path) {
                 Ok(text) => {
                     sources.insert(key, (text, path));

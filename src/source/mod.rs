@@ -261,6 +261,19 @@ pub fn site_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     files
 }
 
+/// The `/`-separated name of `path` inside `dir` (`partials/status.html`),
+/// as templates and theme files are known by; `None` when it is not inside.
+pub fn name_in(dir: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(dir).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
 /// The warning for a symbolic link at `path`, saying where it leads.
 fn skipped_link(path: &Path) -> String {
     let site = path
