@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{Site, attributes};
+use support::{Site, attributes, follow_links};
 
 const TODAY: &str = "2026-11-21";
 
@@ -168,86 +167,13 @@ fn href_of(html: &str, text: &str) -> String {
     hrefs[0].clone()
 }
 
-/// Follows every relative link of every page under `out` on disk: the file
-/// must exist and a fragment must be an id in it. Returns how many links were followed.
+/// Follows every relative link of every page under `out` on disk (see
+/// `support::follow_links`), failing on any broken one; returns how many were followed.
 fn follow_every_link(out: &Path) -> usize {
-    let mut pages: BTreeMap<PathBuf, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
-    for entry in walk(out) {
-        if entry.extension().is_some_and(|e| e == "html") {
-            let html = fs::read_to_string(&entry).unwrap();
-            let mut links = attributes(&html, "href");
-            links.extend(attributes(&html, "src"));
-            let ids = attributes(&html, "id").into_iter().collect();
-            pages.insert(entry, (links, ids));
-        }
-    }
-    assert!(!pages.is_empty());
-    let mut followed = 0;
-    let mut broken = Vec::new();
-    for (page, (links, ids)) in &pages {
-        for link in links {
-            if link.contains(':') || link.starts_with('/') || link.is_empty() {
-                continue;
-            }
-            let (path, fragment) = match link.split_once('#') {
-                Some((path, fragment)) => (path, Some(fragment)),
-                None => (link.as_str(), None),
-            };
-            let target = if path.is_empty() {
-                page.clone()
-            } else {
-                normalise(&page.parent().unwrap().join(path))
-            };
-            followed += 1;
-            if !target.starts_with(out) || !target.is_file() {
-                broken.push(format!("{}: {link} (no file)", page.display()));
-                continue;
-            }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let target_ids = if &target == page {
-                    ids
-                } else {
-                    match pages.get(&target) {
-                        Some((_, ids)) => ids,
-                        None => continue,
-                    }
-                };
-                if !target_ids.contains(fragment) {
-                    broken.push(format!("{}: {link} (no id)", page.display()));
-                }
-            }
-        }
-    }
-    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let (followed, broken) = follow_links(out);
+    assert!(followed > 0);
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
     followed
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
-/// `path` with `.` and `..` resolved, without touching the disk.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The HTML of the `<section id="ID">` on a page, up to the next section.

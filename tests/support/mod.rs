@@ -2,7 +2,7 @@
 //! folders, running the real binary, and reading what it built.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -150,42 +150,60 @@ pub fn attributes(html: &str, attr: &str) -> Vec<String> {
 /// Every relative link in the HTML files under `dir` that does not resolve to a
 /// file, or whose `#fragment` is not an id in that file: `(page, href)`.
 pub fn broken_links(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut broken = Vec::new();
-    let pages = tree(dir);
-    for (page, bytes) in &pages {
-        if page.extension().is_none_or(|e| e != "html") {
-            continue;
+    follow_links(dir).1
+}
+
+/// Follows every relative link (`href` and `src`) of every HTML page under
+/// `dir` on disk: the file must exist inside `dir` and a `#fragment` must be
+/// an id in it. Links with a scheme or starting with `/` are not followed.
+/// Returns how many links were followed, and the broken ones as `(page, href)`.
+pub fn follow_links(dir: &Path) -> (usize, Vec<(PathBuf, String)>) {
+    let mut pages: BTreeMap<PathBuf, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
+    for (path, bytes) in tree(dir) {
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = String::from_utf8_lossy(&bytes);
+            let mut links = attributes(&html, "href");
+            links.extend(attributes(&html, "src"));
+            let ids = attributes(&html, "id").into_iter().collect();
+            pages.insert(path, (links, ids));
         }
-        let html = String::from_utf8_lossy(bytes);
-        for href in attributes(&html, "href")
-            .into_iter()
-            .chain(attributes(&html, "src"))
-        {
-            if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") {
+    }
+    let mut followed = 0;
+    let mut broken = Vec::new();
+    for (page, (links, ids)) in &pages {
+        for link in links {
+            if link.contains(':') || link.starts_with('/') || link.is_empty() {
                 continue;
             }
-            let (path, fragment) = match href.split_once('#') {
-                Some((p, f)) => (p.to_string(), Some(f.to_string())),
-                None => (href.clone(), None),
+            let (path, fragment) = match link.split_once('#') {
+                Some((path, fragment)) => (path, Some(fragment)),
+                None => (link.as_str(), None),
             };
             let target = if path.is_empty() {
                 page.clone()
             } else {
-                normalise(&page.parent().unwrap_or(Path::new("")).join(&path))
+                normalise(&page.parent().unwrap_or(Path::new("")).join(path))
             };
-            let Some(target_bytes) = pages.get(&target) else {
-                broken.push((page.clone(), href));
+            followed += 1;
+            let target_file = dir.join(&target);
+            if target.starts_with("..") || !target_file.is_file() {
+                broken.push((page.clone(), link.clone()));
+                continue;
+            }
+            let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
                 continue;
             };
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let text = String::from_utf8_lossy(target_bytes);
-                if !attributes(&text, "id").contains(&fragment) {
-                    broken.push((page.clone(), href));
-                }
+            let target_ids = if &target == page {
+                Some(ids)
+            } else {
+                pages.get(&target).map(|(_, ids)| ids)
+            };
+            if target_ids.is_some_and(|ids| !ids.contains(fragment)) {
+                broken.push((page.clone(), link.clone()));
             }
         }
     }
-    broken
+    (followed, broken)
 }
 
 fn normalise(path: &Path) -> PathBuf {
