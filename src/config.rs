@@ -489,14 +489,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<SiteConfig, Vec<String>> {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("site.toml"), text).unwrap();
-        SiteConfig::load(dir.path()).map_err(|d| {
-            d.sorted()
-                .iter()
-                .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
-                .collect()
-        })
+        load_with_logo(text, None)
     }
 
     #[test]

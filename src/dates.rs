@@ -164,7 +164,8 @@ pub struct PolicyDate {
     pub precision: Precision,
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' English names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -515,20 +515,7 @@ fn accessibility_page() -> String {
 /// A date in one of the forms the source format accepts, around `year`.
 fn date_form(rng: &mut Rng, year: i32) -> String {
     let month = rng.range(1, 12);
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    let months = policyweb::dates::MONTHS;
     let terms = ["Autumn", "Spring", "Summer"];
     let short = ["Aut", "Spr", "Sum"];
     match rng.range(0, 8) {
