@@ -7,6 +7,7 @@
 pub mod page;
 pub mod policy;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -37,8 +38,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let line_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    let line_of = |offset: usize| 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Diagnostic::error(
             path,
             Some(line_of(offset)),
@@ -58,7 +59,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             ),
         )
     })?;
-    if let Some(offset) = text.find(is_forbidden_control) {
+    if let Some(offset) = forbidden_control(bytes) {
         let c = text[offset..].chars().next().unwrap_or_default();
         return Err(Diagnostic::error(
             path,
@@ -69,7 +70,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    let mut text = if text.contains('\r') {
+    let mut text = if memchr::memchr(b'\r', bytes).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
@@ -77,16 +78,42 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    if unicode_normalization::is_nfc_quick(text.chars()) != IsNormalized::Yes {
+    // ASCII is already NFC, and the quick check starts afresh at each ASCII
+    // character, so only the text from the first other character is checked.
+    if !text.is_ascii()
+        && let Some(first) = text.bytes().position(|b| !b.is_ascii())
+        && unicode_normalization::is_nfc_quick(text[first..].chars()) != IsNormalized::Yes
+    {
         text = text.nfc().collect();
     }
-    Ok(markers::sanitize(&text).into_owned())
+    Ok(match markers::sanitize(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(sanitized) => sanitized,
+    })
 }
 
 /// C0 control characters other than tab and line ends: no HTML page, feed
 /// or calendar may hold them, and editors only leave them by accident.
-fn is_forbidden_control(c: char) -> bool {
-    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}')
+fn is_forbidden_control(b: u8) -> bool {
+    b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x7F)
+}
+
+/// The offset of the first forbidden control character in `bytes`. They are
+/// ASCII, and no byte of a longer UTF-8 character is, so a scan of bytes
+/// finds them; it looks at 64 bytes at a time, which the compiler turns into
+/// vector instructions, since almost no file has one.
+fn forbidden_control(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 64;
+    let chunk = bytes.chunks(CHUNK).position(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |any, &b| any | is_forbidden_control(b))
+    })?;
+    let start = chunk * CHUNK;
+    bytes[start..]
+        .iter()
+        .position(|&b| is_forbidden_control(b))
+        .map(|at| start + at)
 }
 
 /// Reads and decodes a source file; a file over [`MAX_SOURCE_BYTES`], a
