@@ -14,7 +14,7 @@ use crate::output::{DirSink, Sink, Staging};
 use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
 use crate::serve::cache::{ParseCache, SourceCache};
-use crate::site::{Site, Sources};
+use crate::site::{Site, Sources, age_claims};
 use crate::source::{self, page, policy};
 
 /// A site loaded, checked and ready to render.
@@ -105,7 +105,15 @@ pub fn load_cached(
         .par_iter()
         .map(|path| {
             parse_file(path, cache.map(ParseCache::policies), |text, d| {
-                policy::parse(path, text, &config, glossary, d)
+                let mut policy = policy::parse(path, text, &config, glossary, d)?;
+                // The prose is only read for the age claims: check them now,
+                // file by file, and let it go, so that the model never holds
+                // it (for 10,000 policies it would be more than the HTML).
+                if let Some(ages) = &data.age_limits {
+                    age_claims::check_prose(path, &policy.body.prose, ages, d);
+                }
+                policy.body.prose = Vec::new();
+                Some(policy)
             })
         })
         .collect();
@@ -139,8 +147,7 @@ pub fn load_cached(
         pages,
         unreadable,
     };
-    let mut site = Site::assemble(config, sources, data, today, diagnostics);
-    release_prose(&mut site);
+    let site = Site::assemble(config, sources, data, today, diagnostics);
     let templates = Templates::load(root, diagnostics);
     let assets = assets::collect(root, diagnostics);
     if diagnostics.has_errors() {
@@ -151,15 +158,6 @@ pub fn load_cached(
         templates: templates?,
         assets,
     })
-}
-
-/// Frees each body's plain-text prose once the site-wide checks that read it
-/// (the age claims) have run: rendering never reads it, and for a trust with
-/// 10,000 policies it is over 100 MiB of the model.
-fn release_prose(site: &mut Site) {
-    for policy in &mut site.policies {
-        policy.source.body.prose = Vec::new();
-    }
 }
 
 /// Reads one source file and parses it with `parse` (a panic in which is an

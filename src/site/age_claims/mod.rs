@@ -67,6 +67,10 @@ pub struct Claim {
 
 /// Warns about every age in a policy's prose that disagrees with the data.
 ///
+/// `policyweb build` checks each policy's prose as it parses the file (with
+/// [`check_prose`]) and drops it, so that the model never holds it; this
+/// checks whatever prose a site was assembled with.
+///
 /// Free pages are not read: they are where a school explains its site (the
 /// editing guide quotes a stale age on purpose), not where it states rules.
 pub fn check(site: &Site, diagnostics: &mut Diagnostics) {
