@@ -167,28 +167,10 @@ fn quoted_ids(set: AudienceSet, config: &SiteConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::default_audiences;
-    use crate::dates::TermDates;
     use crate::markdown::parse;
 
-    fn config() -> SiteConfig {
-        SiteConfig {
-            root: ".".into(),
-            school: "S".into(),
-            base_url: None,
-            review_warning_days: 60,
-            age_data_max_age_months: 12,
-            show_overdue_notice: true,
-            audiences: default_audiences(),
-            terms: TermDates::default(),
-            allow_html: Vec::new(),
-            branding: Default::default(),
-            warnings: Diagnostics::new(),
-        }
-    }
-
     fn resolve_text(text: &str, addressed: AudienceSet) -> (Vec<String>, Vec<String>) {
-        let config = config();
+        let config = SiteConfig::for_tests();
         let mut d = Diagnostics::new();
         let body = parse(Path::new("p.md"), text, 1, &mut d);
         let sets = resolve(

@@ -183,6 +183,25 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl SiteConfig {
+    /// The settings of a site.toml that names only its school ("S"), for
+    /// unit tests that need a configuration but no site folder.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self {
+            root: ".".into(),
+            school: "S".into(),
+            base_url: None,
+            review_warning_days: 60,
+            age_data_max_age_months: 12,
+            show_overdue_notice: true,
+            audiences: default_audiences(),
+            terms: TermDates::default(),
+            allow_html: Vec::new(),
+            branding: Default::default(),
+            warnings: Diagnostics::new(),
+        }
+    }
+
     /// The path of site.toml in `root`.
     pub fn path(root: &Path) -> PathBuf {
         root.join("site.toml")

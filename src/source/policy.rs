@@ -374,28 +374,16 @@ fn policy_id(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::default_audiences;
-    use crate::dates::TermDates;
-
-    fn config() -> SiteConfig {
-        SiteConfig {
-            root: ".".into(),
-            school: "S".into(),
-            base_url: None,
-            review_warning_days: 60,
-            age_data_max_age_months: 12,
-            show_overdue_notice: true,
-            audiences: default_audiences(),
-            terms: TermDates::default(),
-            allow_html: Vec::new(),
-            branding: Default::default(),
-            warnings: Diagnostics::new(),
-        }
-    }
 
     fn run(name: &str, text: &str) -> (Option<PolicySource>, Vec<String>) {
         let mut d = Diagnostics::new();
-        let p = parse(Path::new(name), text, &config(), None, &mut d);
+        let p = parse(
+            Path::new(name),
+            text,
+            &SiteConfig::for_tests(),
+            None,
+            &mut d,
+        );
         (p, d.sorted().iter().map(ToString::to_string).collect())
     }
 
