@@ -13,11 +13,13 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markers;
+use crate::tomlfile::TomlSource;
 
 /// The largest source file policyweb reads (5 MiB: a hundred times a long policy).
 pub const MAX_SOURCE_BYTES: u64 = 5 * 1024 * 1024;
@@ -159,6 +161,27 @@ pub struct Parts<'a> {
     pub body: &'a str,
     /// The file line the body starts on.
     pub body_line: usize,
+}
+
+/// A source file split, with its front matter read.
+pub struct Front<'t, F> {
+    /// The front matter, typed.
+    pub front: F,
+    /// Where the body is.
+    pub parts: Parts<'t>,
+    /// The front matter's text, to find the line of each key.
+    pub toml: TomlSource<'t>,
+}
+
+/// Splits decoded text and reads its front matter as `F`.
+pub fn front_matter<'t, F: DeserializeOwned>(
+    path: &'t Path,
+    text: &'t str,
+) -> Result<Front<'t, F>, Diagnostic> {
+    let parts = split(path, text)?;
+    let toml = TomlSource::new(path, parts.front_matter, 2);
+    let front = toml.parse()?;
+    Ok(Front { front, parts, toml })
 }
 
 /// Splits decoded text at its `+++` front matter lines.

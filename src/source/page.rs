@@ -8,7 +8,6 @@ use toml::Spanned;
 use crate::config::is_valid_id;
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{self, Body};
-use crate::tomlfile::TomlSource;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,16 +39,8 @@ pub fn parse(
     allow_html: &[String],
     diagnostics: &mut Diagnostics,
 ) -> Option<PageSource> {
-    let parts = match super::split(path, text) {
-        Ok(parts) => parts,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
-    let toml = TomlSource::new(path, parts.front_matter, 2);
-    let front: FrontMatter = match toml.parse() {
-        Ok(front) => front,
+    let super::Front { front, parts, .. } = match super::front_matter::<FrontMatter>(path, text) {
+        Ok(read) => read,
         Err(d) => {
             diagnostics.push(d);
             return None;

@@ -138,16 +138,8 @@ pub fn parse(
     glossary: Option<&TermMatcher>,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicySource> {
-    let parts = match super::split(path, text) {
-        Ok(parts) => parts,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
-    let toml = TomlSource::new(path, parts.front_matter, 2);
-    let front: FrontMatter = match toml.parse() {
-        Ok(front) => front,
+    let super::Front { front, parts, toml } = match super::front_matter::<FrontMatter>(path, text) {
+        Ok(read) => read,
         Err(d) => {
             diagnostics.push(d);
             return None;
