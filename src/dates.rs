@@ -322,13 +322,19 @@ impl PolicyDate {
         }
     }
 
-    /// How a reader sees it: "1 October 2026", or "Spring 2027, by 31 March 2027".
+    /// How a reader sees it: "1 October 2026", "October 2026, by 31 October
+    /// 2026" (however the month was written: `2026-10`, `Oct 2026`), or
+    /// "Spring 2027, by 31 March 2027" (a term as written).
     pub fn display(&self) -> String {
         match self.precision {
             Precision::Day => long(self.date),
-            Precision::Month | Precision::Term => {
-                format!("{}, by {}", self.written, long(self.date))
-            }
+            Precision::Month => format!(
+                "{} {}, by {}",
+                MONTHS[usize::from(self.date.month().unsigned_abs()) - 1],
+                self.date.year(),
+                long(self.date)
+            ),
+            Precision::Term => format!("{}, by {}", self.written, long(self.date)),
         }
     }
 }
@@ -532,10 +538,14 @@ mod tests {
             "Spring 2027, by 31 March 2027"
         );
         assert_eq!(parse("2026-10-01").unwrap().display(), "1 October 2026");
-        assert_eq!(
-            parse("October 2026").unwrap().display(),
-            "October 2026, by 31 October 2026"
-        );
+        // A month reads the same however it was written.
+        for month in ["October 2026", "Oct 2026", "2026-10", "october 2026"] {
+            assert_eq!(
+                parse(month).unwrap().display(),
+                "October 2026, by 31 October 2026",
+                "{month}"
+            );
+        }
     }
 
     #[test]

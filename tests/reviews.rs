@@ -95,7 +95,7 @@ fn every_date_form_gives_its_due_date() {
             "month",
             "2027-02",
             "2027-02-28",
-            "2027-02, by 28 February 2027",
+            "February 2027, by 28 February 2027",
         ),
         (
             "month-words",
