@@ -55,6 +55,15 @@ pub enum Term {
 }
 
 impl Term {
+    /// Its name: "Autumn", "Spring" or "Summer".
+    pub fn name(self) -> &'static str {
+        match self {
+            Term::Autumn => "Autumn",
+            Term::Spring => "Spring",
+            Term::Summer => "Summer",
+        }
+    }
+
     fn from_word(word: &str) -> Option<Self> {
         match word.to_ascii_lowercase().as_str() {
             "autumn" | "aut" => Some(Term::Autumn),
@@ -149,8 +158,9 @@ pub enum Precision {
     Day,
     /// A month: "2026-10" or "October 2026"; due by its last day.
     Month,
-    /// A term or half-term: "Spring 2027", "Sum 1 2027"; due by its end.
-    Term,
+    /// A term, or a half-term (1 or 2): "Spring 2027", "Sum 1 2027"; due by
+    /// its end.
+    Term(Term, Option<u8>),
 }
 
 /// A date from a policy's front matter: what was written, and the day it means.
@@ -281,7 +291,7 @@ fn parse_words(text: &str, terms: &TermDates) -> Result<(Date, Precision), Strin
             terms
                 .end(term, half)
                 .in_year(year)
-                .map(|d| (d, Precision::Term))
+                .map(|d| (d, Precision::Term(term, half)))
                 .ok_or_else(|| unknown_form(text))
         }
         _ => Err(unknown_form(text)),
@@ -322,19 +332,30 @@ impl PolicyDate {
         }
     }
 
-    /// How a reader sees it: "1 October 2026", "October 2026, by 31 October
-    /// 2026" (however the month was written: `2026-10`, `Oct 2026`), or
-    /// "Spring 2027, by 31 March 2027" (a term as written).
+    /// Its name, however it was written: "1 October 2026", "October 2026"
+    /// (for `2026-10` or `Oct 2026`), "Spring 2027" (for `Spr 2027` or
+    /// `Spring term 2027`), "Summer 1 2027" (for `Sum 1 2027`).
+    pub fn name(&self) -> String {
+        let year = self.date.year();
+        match self.precision {
+            Precision::Day => long(self.date),
+            Precision::Month => {
+                let month = MONTHS[usize::from(self.date.month().unsigned_abs()) - 1];
+                format!("{month} {year}")
+            }
+            Precision::Term(term, None) => format!("{} {year}", term.name()),
+            Precision::Term(term, Some(half)) => format!("{} {half} {year}", term.name()),
+        }
+    }
+
+    /// How a reader sees it as a deadline: "1 October 2026", or a month or
+    /// term with its last day ("Spring 2027, by 31 March 2027").
     pub fn display(&self) -> String {
         match self.precision {
             Precision::Day => long(self.date),
-            Precision::Month => format!(
-                "{} {}, by {}",
-                MONTHS[usize::from(self.date.month().unsigned_abs()) - 1],
-                self.date.year(),
-                long(self.date)
-            ),
-            Precision::Term => format!("{}, by {}", self.written, long(self.date)),
+            Precision::Month | Precision::Term(..) => {
+                format!("{}, by {}", self.name(), long(self.date))
+            }
         }
     }
 }
@@ -445,34 +466,34 @@ mod tests {
     #[test]
     fn every_accepted_form() {
         let cases = [
-            ("2026-10-01", date(2026, 10, 1), Precision::Day),
-            ("2026-10", date(2026, 10, 31), Precision::Month),
-            ("2027-02", date(2027, 2, 28), Precision::Month),
-            ("2028-02", date(2028, 2, 29), Precision::Month),
-            ("October 2026", date(2026, 10, 31), Precision::Month),
-            ("oct 2026", date(2026, 10, 31), Precision::Month),
-            ("Sept 2026", date(2026, 9, 30), Precision::Month),
-            ("1 October 2026", date(2026, 10, 1), Precision::Day),
-            ("12th June 2024", date(2024, 6, 12), Precision::Day),
-            ("Spring 2027", date(2027, 3, 31), Precision::Term),
-            ("Spring term 2027", date(2027, 3, 31), Precision::Term),
-            ("Spr 2027", date(2027, 3, 31), Precision::Term),
-            ("Sum 2024", date(2024, 7, 31), Precision::Term),
-            ("Summer 2024", date(2024, 7, 31), Precision::Term),
-            ("Aut 2026", date(2026, 12, 31), Precision::Term),
-            ("autumn 2026", date(2026, 12, 31), Precision::Term),
-            ("Autumn 1 2026", date(2026, 10, 31), Precision::Term),
-            ("Autumn 2 2026", date(2026, 12, 31), Precision::Term),
-            ("Spring 1 2027", date(2027, 2, 28), Precision::Term),
-            ("Spring 2 2027", date(2027, 3, 31), Precision::Term),
-            ("Sum 1 2027", date(2027, 5, 31), Precision::Term),
-            ("Summer 2 2027", date(2027, 7, 31), Precision::Term),
-            ("  Spring 2027  ", date(2027, 3, 31), Precision::Term),
+            ("2026-10-01", date(2026, 10, 1), "1 October 2026"),
+            ("2026-10", date(2026, 10, 31), "October 2026"),
+            ("2027-02", date(2027, 2, 28), "February 2027"),
+            ("2028-02", date(2028, 2, 29), "February 2028"),
+            ("October 2026", date(2026, 10, 31), "October 2026"),
+            ("oct 2026", date(2026, 10, 31), "October 2026"),
+            ("Sept 2026", date(2026, 9, 30), "September 2026"),
+            ("1 October 2026", date(2026, 10, 1), "1 October 2026"),
+            ("12th June 2024", date(2024, 6, 12), "12 June 2024"),
+            ("Spring 2027", date(2027, 3, 31), "Spring 2027"),
+            ("Spring term 2027", date(2027, 3, 31), "Spring 2027"),
+            ("Spr 2027", date(2027, 3, 31), "Spring 2027"),
+            ("Sum 2024", date(2024, 7, 31), "Summer 2024"),
+            ("Summer 2024", date(2024, 7, 31), "Summer 2024"),
+            ("Aut 2026", date(2026, 12, 31), "Autumn 2026"),
+            ("autumn 2026", date(2026, 12, 31), "Autumn 2026"),
+            ("Autumn 1 2026", date(2026, 10, 31), "Autumn 1 2026"),
+            ("Autumn 2 2026", date(2026, 12, 31), "Autumn 2 2026"),
+            ("Spring 1 2027", date(2027, 2, 28), "Spring 1 2027"),
+            ("Spring 2 2027", date(2027, 3, 31), "Spring 2 2027"),
+            ("Sum 1 2027", date(2027, 5, 31), "Summer 1 2027"),
+            ("Summer term 2 2027", date(2027, 7, 31), "Summer 2 2027"),
+            ("  Spring 2027  ", date(2027, 3, 31), "Spring 2027"),
         ];
-        for (text, expected, precision) in cases {
+        for (text, expected, name) in cases {
             let parsed = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(parsed.date, expected, "{text}");
-            assert_eq!(parsed.precision, precision, "{text}");
+            assert_eq!(parsed.name(), name, "{text}");
             assert_eq!(parsed.written, text.trim());
         }
     }

@@ -6,6 +6,7 @@
 mod corpus;
 
 use policyweb::build;
+use policyweb::dates::Precision;
 use policyweb::diagnostics::Diagnostics;
 use policyweb::output::MemorySink;
 
@@ -87,9 +88,19 @@ fn the_corpus_builds_without_errors_and_uses_every_feature() {
         .policies
         .iter()
         .filter_map(|p| p.source.review.as_ref())
-        .map(|r| format!("{:?}", r.precision))
+        .map(|r| match r.precision {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Term(_, None) => "term",
+            Precision::Term(_, Some(_)) => "half-term",
+        })
+        .map(String::from)
         .collect();
-    assert_eq!(forms.len(), 3, "day, month and term forms: {forms:?}");
+    assert_eq!(
+        forms.len(),
+        4,
+        "day, month, term and half-term forms: {forms:?}"
+    );
 
     let sink = MemorySink::new();
     build::render_into(&loaded, &sink, &mut d).unwrap();

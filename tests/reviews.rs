@@ -113,19 +113,19 @@ fn every_date_form_gives_its_due_date() {
             "term-word",
             "Spring term 2027",
             "2027-03-31",
-            "Spring term 2027, by 31 March 2027",
+            "Spring 2027, by 31 March 2027",
         ),
         (
             "term-short",
             "Sum 2027",
             "2027-07-31",
-            "Sum 2027, by 31 July 2027",
+            "Summer 2027, by 31 July 2027",
         ),
         (
             "autumn",
             "Aut 2026",
             "2026-12-31",
-            "Aut 2026, by 31 December 2026",
+            "Autumn 2026, by 31 December 2026",
         ),
         (
             "half",
@@ -137,7 +137,7 @@ fn every_date_form_gives_its_due_date() {
             "half-short",
             "Sum 1 2027",
             "2027-05-31",
-            "Sum 1 2027, by 31 May 2027",
+            "Summer 1 2027, by 31 May 2027",
         ),
         (
             "spring-1-leap",
@@ -283,7 +283,7 @@ fn tracker_lists_overdue_then_due_soon_then_by_due_date() {
 }
 
 #[test]
-fn tracker_shows_owner_approval_and_the_term_as_written() {
+fn tracker_shows_owner_approval_and_the_term_by_its_name() {
     let site = site(
         SCHOOL,
         &[(
@@ -303,7 +303,7 @@ fn tracker_shows_owner_approval_and_the_term_as_written() {
     );
     assert!(tr.contains("<td>Computing Lead</td>"), "{tr}");
     assert!(
-        tr.contains("Sum 2026<br><span class=\"approved-by\">by Resources Committee</span>"),
+        tr.contains("Summer 2026<br><span class=\"approved-by\">by Resources Committee</span>"),
         "{tr}"
     );
     assert!(

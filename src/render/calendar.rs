@@ -10,8 +10,7 @@ use icalendar::{Calendar, Class, Component, Event, EventLike, Property};
 use jiff::civil::Date;
 
 use crate::config::is_valid_id;
-use crate::dates;
-use crate::site::review::approved_on;
+use crate::dates::{self, PolicyDate};
 use crate::site::{Policy, Site};
 
 /// Where the calendar is written.
@@ -85,7 +84,7 @@ fn description(policy: &Policy) -> String {
     if let Some(owner) = &s.owner {
         lines.push(format!("Owner: {owner}."));
     }
-    match (s.approved.as_ref().map(approved_on), &s.approved_by) {
+    match (s.approved.as_ref().map(PolicyDate::name), &s.approved_by) {
         (Some(date), Some(by)) => lines.push(format!("Last approved {date} by {by}.")),
         (Some(date), None) => lines.push(format!("Last approved {date}.")),
         (None, Some(by)) => lines.push(format!("Approved by {by}.")),

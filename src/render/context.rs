@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::audiences::AudienceSet;
 use crate::config::Audience;
-use crate::dates;
+use crate::dates::{self, PolicyDate};
 use crate::site::{Policy, Site};
 use crate::source::policy::Related;
 
@@ -136,7 +136,8 @@ pub struct PolicyCard<'a> {
     pub owner: Option<&'a str>,
     /// Who approved it.
     pub approved_by: Option<&'a str>,
-    /// When it was approved, for readers.
+    /// When it was approved, for readers: a day, or a month or term by its
+    /// name ("Summer 2025": "by" its end would suggest a deadline).
     pub approved: Option<String>,
     /// When its review is due, for readers ("Spring 2027, by 31 March 2027").
     pub review: Option<String>,
@@ -165,7 +166,7 @@ impl<'a> PolicyCard<'a> {
             category: s.category.as_deref(),
             owner: s.owner.as_deref(),
             approved_by: s.approved_by.as_deref(),
-            approved: s.approved.as_ref().map(|d| d.display()),
+            approved: s.approved.as_ref().map(PolicyDate::name),
             review: s.review.as_ref().map(|d| match &s.review_every {
                 Some(every) => format!("{} (every {every})", dates::long(d.date)),
                 None => d.display(),

@@ -14,7 +14,6 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::dates::{self, PolicyDate, Precision};
-use crate::site::review::approved_on;
 use crate::site::{Policy, Site};
 
 /// Where the feed is written.
@@ -106,7 +105,7 @@ fn period_start(date: &PolicyDate) -> Date {
     match date.precision {
         Precision::Day => date.date,
         Precision::Month => date.date.first_of_month(),
-        Precision::Term => date
+        Precision::Term(..) => date
             .date
             .checked_sub(4.months())
             .and_then(|d| d.tomorrow())
@@ -189,7 +188,7 @@ fn summary(update: &Update) -> String {
         parts.push(update.summary.clone());
     }
     if update.approval {
-        let when = s.approved.as_ref().map_or(String::new(), approved_on);
+        let when = s.approved.as_ref().map_or(String::new(), PolicyDate::name);
         parts.push(match &s.approved_by {
             Some(by) => format!("Approved {when} by {by}."),
             None => format!("Approved {when}."),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::dates;
+use crate::dates::{self, PolicyDate};
 use crate::site::review::{self, StatusCounts, tracker_order};
 use crate::site::{Policy, Site};
 
@@ -73,7 +73,7 @@ fn row<'a>(policy: &'a Policy, site: &Site, root: &str) -> TrackerRow<'a> {
     let s = &policy.source;
     TrackerRow {
         card: PolicyCard::new(policy, root),
-        approved_on: s.approved.as_ref().map(review::approved_on),
+        approved_on: s.approved.as_ref().map(PolicyDate::name),
         when: s
             .review
             .as_ref()

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{Policy, Site};
-use crate::dates::{self, PolicyDate, Precision};
+use crate::dates;
 use crate::diagnostics::Diagnostics;
 
 /// Where a policy stands against its review date on a given day.
@@ -84,16 +84,6 @@ pub fn distance(due: Date, today: Date) -> String {
         1 => "due tomorrow".into(),
         n if n > 0 => format!("due in {}", plural(n)),
         n => format!("{} overdue", plural(-n)),
-    }
-}
-
-/// When a policy was approved, for readers: a day in full ("3 December
-/// 2025"), a month or term as written ("Summer 2024": "by" its end would
-/// wrongly suggest a deadline).
-pub fn approved_on(date: &PolicyDate) -> String {
-    match date.precision {
-        Precision::Day => dates::long(date.date),
-        Precision::Month | Precision::Term => date.written.clone(),
     }
 }
 
