@@ -186,6 +186,17 @@ fn pupils_view_leads_with_their_summary_and_drops_the_metadata() {
     assert!(!pupils.contains("Version history"));
     let parents = site.page("for/parents/trips/index.html");
     assert!(parents.contains("class=\"policy-meta\""));
+    // On a reader's own view only a section narrower than everyone says
+    // whom it is for; "For everyone" on every section would be noise.
+    assert!(!pupils.contains("For everyone"), "{pupils}");
+    assert!(
+        pupils.contains("<p class=\"audience-label\">For: Pupils</p>"),
+        "{pupils}"
+    );
+    assert!(
+        site.page("policies/trips/index.html")
+            .contains("For everyone")
+    );
 }
 
 #[test]

@@ -148,25 +148,32 @@ pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOp
             "<section id=\"{}{}\" class=\"policy-section\" data-audiences=\"{ids}\">\n<h{level}>{}</h{level}>\n",
             options.id_prefix, section.anchor, section.title_html
         );
-        html.push_str("<p class=\"audience-label\">");
-        if *set == everyone {
+        // On a reader's own view, "For everyone" on every section is noise
+        // (for a pupil most of all): only a narrower section says whom it is for.
+        let label = options.audience.is_none() || *set != everyone;
+        let full = options.full_url.filter(|_| section.parent.is_none());
+        if label || full.is_some() {
+            html.push_str("<p class=\"audience-label\">");
+        }
+        if label && *set == everyone {
             html.push_str("For everyone");
-        } else {
+        } else if label {
             html.push_str("For: ");
             let _ = escape_html(&mut html, &set.labels(config));
         }
-        if let Some(full) = options.full_url
-            && section.parent.is_none()
-        {
+        if let Some(full) = full {
             let _ = write!(
                 html,
-                " · <a href=\"{full}#{}\">In the full policy<span class=\"visually-hidden\">: ",
+                "{}<a href=\"{full}#{}\">In the full policy<span class=\"visually-hidden\">: ",
+                if label { " · " } else { "" },
                 section.anchor
             );
             let _ = escape_html(&mut html, &section.title_text);
             html.push_str("</span></a>");
         }
-        html.push_str("</p>\n");
+        if label || full.is_some() {
+            html.push_str("</p>\n");
+        }
         html.push_str(&section.html);
     }
     for _ in open {
