@@ -103,7 +103,16 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<usize, Diagnostics> {
     let renderer = Renderer::new(site, templates)?;
-    let pages = pages(site);
+    let mut pages = pages(site);
+    // The pages that gather every policy (the audience landing pages, the
+    // home page and the tracker) take longest: start them first, so that no
+    // thread is left alone with one at the end.
+    pages.sort_by_key(|p| {
+        !matches!(
+            p,
+            PageKind::Audience(_) | PageKind::Home | PageKind::Reviews
+        )
+    });
     let mut failures: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|&page| {
