@@ -15,8 +15,8 @@
 //! navigation links, and an audience view links to the same sections as the
 //! full policy.
 
-pub mod resolve;
-pub mod scan;
+mod resolve;
+mod scan;
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -30,7 +30,7 @@ use crate::output::Sink;
 use crate::site::Site;
 
 use resolve::{Resolved, resolve};
-pub use scan::{Scan, scan};
+use scan::scan;
 
 /// A sink that checks the links and ids of every HTML page written through
 /// it, before passing each file on.
@@ -258,10 +258,10 @@ impl<'a> LinkCheck<'a> {
 }
 
 impl State {
-    /// Takes in what one page left for the end.
-    fn add(&mut self, page: &str, record: PageRecord) {
-        let number = self.paths.number(page);
+    /// Takes in what the page numbered `number` left for the end.
+    fn add(&mut self, number: u32, record: PageRecord) {
         let name = self.paths.name(number).clone();
+        let page: &str = &name;
         for (key, line, message) in record.problems {
             let problem = Problem {
                 page: name.clone(),
@@ -376,7 +376,7 @@ impl Sink for LinkCheck<'_> {
         let number = state.paths.number(path);
         state.written.insert(number);
         if let Some(record) = record {
-            state.add(path, record);
+            state.add(number, record);
         }
         Ok(())
     }
