@@ -588,7 +588,7 @@ fn a_template_override_with_a_broken_link_cannot_be_published() {
     let about = Path::new("./pages/about.md");
     let expected = [
         format!(
-            "error: link \"../contact/index.html\" leads nowhere: the site has no contact/index.html (this page is made from {}; in Markdown, link with policy:ID, page:ID or #section); 1 other page has it too",
+            "error: link \"../contact/index.html\" leads nowhere: the site has no contact/index.html (this page is made from {}, but the link comes from a template); 1 other page has it too",
             about.display()
         ),
         "error: link \"#nowhere\" leads nowhere: this page has no id \"nowhere\"".to_string(),
@@ -639,7 +639,13 @@ fn a_hand_written_relative_link_that_breaks_in_a_view_is_caught() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("made from ./policies/delta.md"), "{stderr}");
+    // Written in the Markdown, so the advice is about Markdown links.
+    assert!(
+        stderr.contains(
+            "made from ./policies/delta.md; in Markdown, link with policy:ID, page:ID or #section)"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -26,6 +26,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Body;
 use crate::output::Sink;
 use crate::site::Site;
 
@@ -95,6 +96,8 @@ struct Problem {
     page: Arc<str>,
     line: usize,
     message: String,
+    /// For a broken link, the link as written (to tell where it came from).
+    href: Option<Box<str>>,
     others: usize,
 }
 
@@ -106,15 +109,22 @@ impl Problem {
             self.page = other.page;
             self.line = other.line;
             self.message = other.message;
+            self.href = other.href;
         }
     }
 
     fn diagnostic(&self, site: &Site) -> Diagnostic {
         let mut message = self.message.clone();
-        if let Some(source) = source_of(site, &self.page) {
+        if let Some((source, body)) = source_of(site, &self.page) {
             message.push_str(&format!(" (this page is made from {}", source.display()));
-            if source.extension().is_some_and(|e| e == "md") {
-                message.push_str("; in Markdown, link with policy:ID, page:ID or #section");
+            match (self.href.as_deref(), body) {
+                (Some(href), Some(body)) if holds_link(body, href) => {
+                    message.push_str("; in Markdown, link with policy:ID, page:ID or #section");
+                }
+                // A link the page's own text does not hold comes from a
+                // template: advice about Markdown would send the reader astray.
+                (Some(_), Some(_)) => message.push_str(", but the link comes from a template"),
+                _ => {}
             }
             message.push(')');
         }
@@ -140,8 +150,9 @@ struct PageRecord<'h> {
     ids: Vec<u64>,
     /// The page's links to other files.
     links: Vec<Link<'h>>,
-    /// Problems found on the page alone: (key, line, message).
-    problems: Vec<(String, usize, String)>,
+    /// Problems found on the page alone: (key, line, message, the link as
+    /// written if it is a link).
+    problems: Vec<(String, usize, String, Option<Box<str>>)>,
 }
 
 impl<'h> PageRecord<'h> {
@@ -157,7 +168,7 @@ impl<'h> PageRecord<'h> {
             if let Some(&at) = first.get(id.as_ref()) {
                 let message =
                     format!("id \"{id}\" is used twice on this page (first on line {at})");
-                problems.push((format!("id\u{0}{id}"), *line, message));
+                problems.push((format!("id\u{0}{id}"), *line, message, None));
             } else {
                 first.insert(id, *line);
             }
@@ -179,7 +190,8 @@ impl<'h> PageRecord<'h> {
                     let message = format!(
                         "link \"{href}\" leads nowhere: it climbs out of the site's folder"
                     );
-                    problems.push(("link\u{0}\u{0}outside".into(), *line, message));
+                    let key = "link\u{0}\u{0}outside".to_string();
+                    problems.push((key, *line, message, Some(href.as_ref().into())));
                     continue;
                 }
                 Resolved::Internal { path, fragment } => (path, checked_fragment(fragment)),
@@ -190,7 +202,8 @@ impl<'h> PageRecord<'h> {
                 {
                     let reason = format!("this page has no id \"{fragment}\"");
                     let message = format!("link \"{href}\" leads nowhere: {reason}");
-                    problems.push((format!("link\u{0}#{fragment}\u{0}{reason}"), *line, message));
+                    let key = format!("link\u{0}#{fragment}\u{0}{reason}");
+                    problems.push((key, *line, message, Some(href.as_ref().into())));
                 }
                 continue;
             }
@@ -246,6 +259,7 @@ impl<'a> LinkCheck<'a> {
                     page,
                     line: first.line as usize,
                     message: format!("link \"{}\" leads nowhere: {reason}", first.href),
+                    href: Some(first.href),
                     others: first.others as usize,
                 };
                 add(&mut state.problems, key, problem);
@@ -262,11 +276,12 @@ impl State {
     fn add(&mut self, number: u32, record: PageRecord) {
         let name = self.paths.name(number).clone();
         let page: &str = &name;
-        for (key, line, message) in record.problems {
+        for (key, line, message, href) in record.problems {
             let problem = Problem {
                 page: name.clone(),
                 line,
                 message,
+                href,
                 others: 0,
             };
             add(&mut self.problems, key, problem);
@@ -382,18 +397,37 @@ impl Sink for LinkCheck<'_> {
     }
 }
 
-/// The file a page is made from: a policy, a free page or a data file.
-fn source_of<'s>(site: &'s Site, page: &str) -> Option<&'s Path> {
+/// The file a page is made from (a policy, a free page or a data file),
+/// and its Markdown body if it has one.
+fn source_of<'s>(site: &'s Site, page: &str) -> Option<(&'s Path, Option<&'s Body>)> {
     let parts: Vec<&str> = page.split('/').collect();
     match parts.as_slice() {
-        ["policies", id, "index.html"] | ["for", _, id, "index.html"] => {
-            site.policy(id).map(|p| p.source.path.as_path())
-        }
-        ["glossary", "index.html"] => site.data.glossary.as_ref().map(|g| g.path.as_path()),
-        ["age-limits", "index.html"] => site.data.age_limits.as_ref().map(|a| a.path.as_path()),
-        [id, "index.html"] => site.page(id).map(|p| p.path.as_path()),
+        ["policies", id, "index.html"] | ["for", _, id, "index.html"] => site
+            .policy(id)
+            .map(|p| (p.source.path.as_path(), Some(p.body()))),
+        ["glossary", "index.html"] => site
+            .data
+            .glossary
+            .as_ref()
+            .map(|g| (g.path.as_path(), None)),
+        ["age-limits", "index.html"] => site
+            .data
+            .age_limits
+            .as_ref()
+            .map(|a| (a.path.as_path(), None)),
+        [id, "index.html"] => site.page(id).map(|p| (p.path.as_path(), Some(&p.body))),
         _ => None,
     }
+}
+
+/// Whether `body`'s HTML holds the link `href` (as the scan decoded it),
+/// that is, whether the link was written in the Markdown. Hand-written links
+/// are kept as written in the section HTML, with `&` escaped.
+fn holds_link(body: &Body, href: &str) -> bool {
+    let escaped = href.replace('&', "&amp;");
+    std::iter::once(&body.intro)
+        .chain(body.sections.iter().map(|s| &s.html))
+        .any(|html| html.contains(&escaped))
 }
 
 #[cfg(test)]
