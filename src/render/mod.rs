@@ -262,6 +262,8 @@ impl<'a> Renderer<'a> {
             .find(|(r, _)| *r == root)
             .map_or_else(|| base_context(site, &root), |(_, c)| c.clone());
         let base_url = site.config.base_url.as_deref().unwrap_or_default();
+        // The page's size, roughly: its template's own markup and the HTML it is given.
+        let mut size_hint = 16 * 1024;
         let template = match page {
             PageKind::Home => {
                 context.insert("page_title", &format!("{} policies", site.config.school));
@@ -284,9 +286,15 @@ impl<'a> Renderer<'a> {
                     id_prefix: "",
                     full_url: None,
                 };
-                let body = body::sections_html(policy, self.policy_body(i), site, &options);
+                let body = links.resolve(&body::sections_html(
+                    policy,
+                    self.policy_body(i),
+                    site,
+                    &options,
+                ));
+                size_hint += body.len();
                 context.insert("policy", &PolicyView::new(policy, site, &links));
-                context.insert("body", &links.resolve(&body));
+                context.insert("body", &body);
                 context.insert(
                     "footnotes",
                     &links.resolve(&body::footnotes_html(policy, audience, "")),
@@ -322,6 +330,10 @@ impl<'a> Renderer<'a> {
                 let count = site.policies.iter().filter(|p| p.views.contains(a)).count();
                 let compact = count > FULL_LANDING_LIMIT;
                 let entries = self.audience_entries(a, &links, compact);
+                size_hint += entries
+                    .iter()
+                    .map(|e| e.body.len() + e.footnotes.len() + 1024)
+                    .sum::<usize>();
                 context.insert("audience", &AudienceView::new(audience, &root));
                 context.insert("entries", &entries);
                 context.insert("compact", &compact);
@@ -385,7 +397,7 @@ impl<'a> Renderer<'a> {
             PageKind::Feed => return Ok((path, feed::atom(site, base_url))),
             PageKind::Sitemap => return Ok((path, sitemap::xml(base_url, &self.sitemap_paths()))),
         };
-        let html = self.templates.render(template, &context)?;
+        let html = self.templates.render(template, &context, size_hint)?;
         Ok((path, html))
     }
 

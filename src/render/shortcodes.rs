@@ -77,7 +77,7 @@ fn render(call: &ShortcodeCall, site: &Site, templates: &Templates) -> Result<St
     context.insert("school", &site.config.school);
     context.insert("root", &markers::root(""));
     templates
-        .render(&template, &context)
+        .render(&template, &context, 4096)
         .map(|html| format!("{}\n", html.trim()))
         .map_err(|d| {
             let at = d.line.map(|l| format!(":{l}")).unwrap_or_default();

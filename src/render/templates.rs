@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source;
@@ -89,6 +89,7 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape);
+        tera.register_filter("safe", safe);
         let result = tera.add_raw_templates(
             sources
                 .iter()
@@ -109,11 +110,20 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    /// Renders template `name`.
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+    /// Renders template `name` into a buffer that starts with room for
+    /// `size_hint` bytes (the page's expected size, so that a long page is
+    /// not copied again each time its buffer fills).
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        size_hint: usize,
+    ) -> Result<String, Diagnostic> {
+        let mut out = Vec::with_capacity(size_hint);
         self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(&e, Some(name)))
+            .render_to(name, context, &mut out)
+            .map_err(|e| self.diagnostic(&e, Some(name)))?;
+        String::from_utf8(out).map_err(|e| self.diagnostic(&e.into(), Some(name)))
     }
 
     /// Turns a tera error into a diagnostic naming the template file and line.
@@ -143,6 +153,17 @@ impl Templates {
                 format!("template error: {other}"),
             ),
         }
+    }
+}
+
+/// tera's `safe` filter without its copy: a string is marked safe as it is.
+/// tera shares long strings, so this is a reference count, where the
+/// built-in copied a policy's whole body again on every page.
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    if value.as_str().is_some() {
+        value.clone().mark_safe()
+    } else {
+        Value::safe_string(&value.to_string())
     }
 }
 
@@ -192,6 +213,29 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn safe_passes_strings_through_unescaped_and_other_values_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/page.html"),
+            "{{ short | safe }}|{{ long | safe }}|{{ n | safe }}|{{ list | safe }}|{{ plain }}",
+        )
+        .unwrap();
+        let mut d = Diagnostics::new();
+        let templates = Templates::load(dir.path(), &mut d).unwrap_or_else(|| panic!("{d:?}"));
+        let mut context = Context::new();
+        context.insert("short", "<b>x</b>");
+        context.insert("long", "<p>A paragraph longer than tera keeps inline.</p>");
+        context.insert("n", &3);
+        context.insert("list", &["<a>"]);
+        context.insert("plain", "<i>");
+        assert_eq!(
+            templates.render("page.html", &context, 0).unwrap(),
+            "<b>x</b>|<p>A paragraph longer than tera keeps inline.</p>|3|[\"<a>\"]|&lt;i&gt;\n"
+        );
     }
 
     #[test]

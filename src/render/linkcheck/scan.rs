@@ -50,7 +50,14 @@ impl Attribute {
 /// markup never panics, it only yields fewer attributes.
 pub fn scan(html: &str) -> Scan<'_> {
     let bytes = html.as_bytes();
-    let mut scan = Scan::default();
+    // Room for what a page of policyweb's typically holds (a link or id in
+    // every 200 bytes or so), so that the lists do not grow one by one.
+    let expected = html.len() / 200;
+    let mut scan = Scan {
+        ids: Vec::with_capacity(expected / 2),
+        names: Vec::with_capacity(expected / 2),
+        links: Vec::with_capacity(expected),
+    };
     let mut lines = LineCounter::default();
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
