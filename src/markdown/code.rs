@@ -9,24 +9,44 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxDefinition, SyntaxSet};
+use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
 
 use super::Item;
 
-/// syntect's default syntaxes plus TOML, loaded by the first code block.
-static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+/// The syntax definitions, loaded by the first code block.
+static SYNTAXES: OnceLock<Syntaxes> = OnceLock::new();
 
-/// syntect's default syntaxes plus TOML, which they lack and policy sites use most.
-fn syntaxes() -> &'static SyntaxSet {
+/// syntect's default syntaxes, and TOML (which they lack and policy sites
+/// use most) in a set of its own: adding it to the defaults would make
+/// syntect serialise and compress every default syntax again, which took
+/// most of the example site's build.
+struct Syntaxes {
+    defaults: SyntaxSet,
+    toml: SyntaxSet,
+}
+
+impl Syntaxes {
+    /// The syntax for a code block's language, and the set it belongs to.
+    fn find(&self, lang: &str) -> Option<(&SyntaxSet, &SyntaxReference)> {
+        [&self.toml, &self.defaults]
+            .into_iter()
+            .find_map(|set| set.find_syntax_by_token(lang).map(|syntax| (set, syntax)))
+    }
+}
+
+fn syntaxes() -> &'static Syntaxes {
     SYNTAXES.get_or_init(|| {
-        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
-        if let Ok(toml) =
+        let mut toml = SyntaxSetBuilder::new();
+        if let Ok(syntax) =
             SyntaxDefinition::load_from_str(include_str!("toml.sublime-syntax"), true, None)
         {
-            builder.add(toml);
+            toml.add(syntax);
         }
-        builder.build()
+        Syntaxes {
+            defaults: SyntaxSet::load_defaults_newlines(),
+            toml: toml.build(),
+        }
     })
 }
 
@@ -92,8 +112,7 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     if lang.is_empty() || lang == "text" || lang == "plain" {
         return None;
     }
-    let syntaxes = syntaxes();
-    let syntax = syntaxes.find_syntax_by_token(lang)?;
+    let (syntaxes, syntax) = syntaxes().find(lang)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(
         syntax,
         syntaxes,
