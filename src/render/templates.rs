@@ -215,15 +215,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn safe_passes_strings_through_unescaped_and_other_values_as_text() {
+    /// A site folder whose `templates/page.html` overrides the built-in one.
+    fn site_overriding_page(text: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/page.html"),
+        std::fs::write(dir.path().join("templates/page.html"), text).unwrap();
+        dir
+    }
+
+    #[test]
+    fn safe_passes_strings_through_unescaped_and_other_values_as_text() {
+        let dir = site_overriding_page(
             "{{ short | safe }}|{{ long | safe }}|{{ n | safe }}|{{ list | safe }}|{{ plain }}",
-        )
-        .unwrap();
+        );
         let mut d = Diagnostics::new();
         let templates = Templates::load(dir.path(), &mut d).unwrap_or_else(|| panic!("{d:?}"));
         let mut context = Context::new();
@@ -248,13 +252,9 @@ mod tests {
 
     #[test]
     fn a_site_override_with_a_syntax_error_names_its_file_and_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/page.html"),
+        let dir = site_overriding_page(
             "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
-        )
-        .unwrap();
+        );
         let mut d = Diagnostics::new();
         assert!(Templates::load(dir.path(), &mut d).is_none());
         let errors = d.sorted();
