@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub today: Option<Date>,
     /// Overrides `base_url` from site.toml.
     pub base_url: Option<String>,
+    /// Builds draft policies too (`--drafts`), marked as drafts on every page.
+    pub drafts: bool,
 }
 
 /// What a successful build did.
@@ -58,7 +60,7 @@ pub fn system_today() -> Date {
     jiff::Zoned::now().date()
 }
 
-/// Loads and checks the site in `root`. Returns `None` (with the errors in
+/// Loads and checks the site in `root`, leaving out draft policies. Returns `None` (with the errors in
 /// `diagnostics`) when anything is wrong; warnings are added either way.
 pub fn load(
     root: &Path,
@@ -66,15 +68,17 @@ pub fn load(
     base_url: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
-    load_cached(root, today, base_url, None, diagnostics)
+    load_cached(root, today, base_url, false, None, diagnostics)
 }
 
 /// [`load`], taking the parse of each source file from `cache` when the file
-/// has not changed since it was parsed, and keeping new parses there.
+/// has not changed since it was parsed, and keeping new parses there. Draft
+/// policies are left out unless `drafts`.
 pub fn load_cached(
     root: &Path,
     today: Date,
     base_url: Option<&str>,
+    drafts: bool,
     cache: Option<&ParseCache>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Loaded> {
@@ -91,6 +95,7 @@ pub fn load_cached(
             return None;
         }
     };
+    config.drafts = drafts;
     if let Some(url) = base_url {
         match config::base_url(url) {
             Ok(url) => config.base_url = Some(url),
@@ -244,10 +249,12 @@ pub fn render_into(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let today = options.today.unwrap_or_else(system_today);
-    let Some(loaded) = load(
+    let Some(loaded) = load_cached(
         &options.site,
         today,
         options.base_url.as_deref(),
+        options.drafts,
+        None,
         &mut diagnostics,
     ) else {
         return Err(diagnostics);

@@ -42,6 +42,10 @@ pub enum Command {
         /// The address the site will be published at (overrides site.toml).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Build draft policies too (status = "draft"), marked as drafts on
+        /// every page: for a preview, never for the school's website.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Preview the site in a browser: rebuilds and reloads the page as you edit.
     Serve {
@@ -108,12 +112,14 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             today,
             base_url,
+            drafts,
         } => {
             let options = BuildOptions {
                 site,
                 out,
                 today,
                 base_url,
+                drafts,
             };
             match build::build(&options) {
                 Ok(report_) => {

@@ -12,6 +12,7 @@ use crate::dates::{MonthDay, TermDates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::html;
 use crate::source;
+use crate::statutory;
 use crate::tomlfile::TomlSource;
 
 /// One group of readers: staff, parents, pupils, governors, or the school's own.
@@ -99,6 +100,11 @@ pub struct SiteConfig {
     pub allow_html: Vec<String>,
     /// The school's logo and colour, for the header.
     pub branding: Branding,
+    /// The school's type and phase and its statutory duties.
+    pub statutory: statutory::Settings,
+    /// Whether draft policies are built (`build --drafts`, and `serve`); set
+    /// by the command, not by site.toml.
+    pub drafts: bool,
     /// Warnings found in site.toml (a brand colour too light for its text);
     /// builds and checks report them.
     pub warnings: Diagnostics,
@@ -129,6 +135,12 @@ struct RawConfig {
     allow_html: Vec<Spanned<String>>,
     logo: Option<Spanned<String>>,
     brand_colour: Option<Spanned<String>>,
+    school_type: Option<Spanned<String>>,
+    phase: Option<Spanned<String>>,
+    #[serde(default)]
+    duty: Vec<statutory::RawDuty>,
+    #[serde(default)]
+    published: Vec<statutory::RawPublished>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +210,8 @@ impl SiteConfig {
             terms: TermDates::default(),
             allow_html: Vec::new(),
             branding: Default::default(),
+            statutory: Default::default(),
+            drafts: false,
             warnings: Diagnostics::new(),
         }
     }
@@ -334,6 +348,16 @@ impl SiteConfig {
                 None
             })
             .collect();
+        let statutory = statutory::Settings::from_raw(
+            statutory::RawSettings {
+                school_type: raw.school_type,
+                phase: raw.phase,
+                duty: raw.duty,
+                published: raw.published,
+            },
+            source,
+            errors,
+        );
         let logo = raw
             .logo
             .and_then(|logo| check_logo(root, logo, source, errors));
@@ -353,6 +377,8 @@ impl SiteConfig {
             terms,
             allow_html,
             branding: Branding { logo, brand_colour },
+            statutory,
+            drafts: false,
             warnings,
         }
     }

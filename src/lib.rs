@@ -27,4 +27,5 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod statutory;
 pub mod tomlfile;

@@ -67,6 +67,8 @@ pub struct SiteView<'a> {
     pub age_limits_url: Option<String>,
     /// The glossary, when the site has `data/glossary.toml`.
     pub glossary_url: Option<String>,
+    /// The statutory checklist, when site.toml gives the school's type and phase.
+    pub compliance_url: Option<String>,
     /// The accessibility statement, when the site has `pages/accessibility.md`.
     pub accessibility_url: Option<String>,
     /// Whether policy pages say publicly that a review is overdue.
@@ -109,6 +111,10 @@ impl<'a> SiteView<'a> {
                 .glossary
                 .as_ref()
                 .map(|_| format!("{root}glossary/index.html")),
+            compliance_url: site
+                .compliance
+                .as_ref()
+                .map(|_| format!("{root}compliance/index.html")),
             accessibility_url: site
                 .pages
                 .iter()
@@ -151,6 +157,10 @@ pub struct PolicyCard<'a> {
     pub status_label: &'static str,
     /// Whether the law requires it.
     pub statutory: bool,
+    /// Whether it is a draft (only in `build --drafts` and `serve`).
+    pub draft: bool,
+    /// Whether its review date is the duty's usual cycle, as the policy gives none.
+    pub review_from_duty: bool,
     /// The full policy.
     pub url: String,
 }
@@ -176,6 +186,8 @@ impl<'a> PolicyCard<'a> {
             status: policy.status.as_str(),
             status_label: policy.status.label(),
             statutory: s.statutory,
+            draft: s.lifecycle == crate::source::policy::Lifecycle::Draft,
+            review_from_duty: s.review_from_duty,
             url: format!("{root}policies/{}/index.html", s.id),
         }
     }
@@ -314,6 +326,8 @@ pub struct PolicyView<'a> {
     pub views: Vec<ViewLink<'a>>,
     /// The plain-language summaries.
     pub summaries: Vec<SummaryView<'a>>,
+    /// The statutory duties it meets, by name ("Behaviour policy").
+    pub duties: Vec<&'a str>,
 }
 
 impl<'a> PolicyView<'a> {
@@ -383,12 +397,18 @@ impl<'a> PolicyView<'a> {
                 }
             })
             .collect();
+        let duties = s
+            .duties
+            .iter()
+            .filter_map(|(id, _)| site.config.statutory.list.get(id).map(|d| d.name.as_str()))
+            .collect();
         Self {
             card,
             related,
             backlinks,
             history,
             views,
+            duties,
             summaries,
         }
     }

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod body;
 pub mod calendar;
+pub mod compliance;
 pub mod context;
 pub mod feed;
 pub mod glossary;
@@ -49,6 +50,12 @@ pub enum PageKind {
     AgeLimits,
     /// `glossary/index.html`.
     Glossary,
+    /// `compliance/index.html`: the statutory checklist.
+    Compliance,
+    /// `policies/<id>/index.html` of a withdrawn policy, by index in `site.withdrawn`.
+    Withdrawn(usize),
+    /// `for/<audience>/<id>/index.html` of a withdrawn policy: (audience, withdrawn).
+    WithdrawnView(usize, usize),
     /// `404.html`.
     NotFound,
     /// `reviews.ics`: the review due dates as a calendar.
@@ -85,6 +92,13 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
     }
     if site.data.glossary.is_some() {
         pages.push(PageKind::Glossary);
+    }
+    if site.compliance.is_some() {
+        pages.push(PageKind::Compliance);
+    }
+    for (i, w) in site.withdrawn.iter().enumerate() {
+        pages.push(PageKind::Withdrawn(i));
+        pages.extend(w.views.indices().map(|a| PageKind::WithdrawnView(a, i)));
     }
     pages.extend((0..site.pages.len()).map(PageKind::Page));
     for (i, policy) in site.policies.iter().enumerate() {
@@ -233,6 +247,19 @@ impl<'a> Renderer<'a> {
             PageKind::Reviews => ("reviews/index.html".into(), "../".into()),
             PageKind::AgeLimits => ("age-limits/index.html".into(), "../".into()),
             PageKind::Glossary => ("glossary/index.html".into(), "../".into()),
+            PageKind::Compliance => ("compliance/index.html".into(), "../".into()),
+            PageKind::Withdrawn(i) => (
+                format!("policies/{}/index.html", site.withdrawn[i].source.id),
+                "../../".into(),
+            ),
+            PageKind::WithdrawnView(a, i) => (
+                format!(
+                    "for/{}/{}/index.html",
+                    audience(a),
+                    site.withdrawn[i].source.id
+                ),
+                "../../../".into(),
+            ),
             // Served for any missing address, so its links cannot be relative;
             // with a base_url they are absolute, without one they work at the root.
             PageKind::NotFound => (
@@ -388,6 +415,41 @@ impl<'a> Renderer<'a> {
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], "Glossary"));
                 "glossary.html"
             }
+            PageKind::Compliance => {
+                let Some(compliance) = &site.compliance else {
+                    return Err(Diagnostic::error("site.toml", None, "no school_type"));
+                };
+                context.insert(
+                    "compliance",
+                    &compliance::ComplianceView::new(compliance, site, &root),
+                );
+                context.insert("page_title", "Statutory policies and information");
+                context.insert(
+                    "breadcrumbs",
+                    &context::crumbs(&root, &[], "Statutory checklist"),
+                );
+                "compliance.html"
+            }
+            PageKind::Withdrawn(i) | PageKind::WithdrawnView(_, i) => {
+                let w = &site.withdrawn[i];
+                let replacement = w.replaced_by().and_then(|id| site.policy(id));
+                let audience = match page {
+                    PageKind::WithdrawnView(a, _) => Some(a),
+                    _ => None,
+                };
+                let replacement_url = replacement.map(|p| match audience {
+                    Some(a) if p.views.contains(a) => links.view(a, p.id(), None),
+                    _ => links.full_policy(p.id(), None),
+                });
+                context.insert("page_title", &w.source.title);
+                context.insert("withdrawn_title", &w.source.title);
+                context.insert("withdrawn_on", &w.date().map(|d| d.name()));
+                context.insert("withdrawn_iso", &w.date().map(|d| dates::iso(d.date)));
+                context.insert("replacement", &replacement.map(|p| p.source.title.as_str()));
+                context.insert("replacement_url", &replacement_url);
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], &w.source.title));
+                "withdrawn.html"
+            }
             PageKind::NotFound => {
                 context.insert("page_title", "Page not found");
                 "404.html"
@@ -466,7 +528,9 @@ impl<'a> Renderer<'a> {
     fn sitemap_paths(&self) -> Vec<String> {
         pages(self.site)
             .into_iter()
-            .filter(|p| p.is_html())
+            .filter(|p| {
+                p.is_html() && !matches!(p, PageKind::Withdrawn(_) | PageKind::WithdrawnView(..))
+            })
             .map(|p| self.location(p).0)
             .collect()
     }

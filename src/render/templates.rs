@@ -31,8 +31,20 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/glossary.html"),
     ),
     (
+        "compliance.html",
+        include_str!("../../templates/compliance.html"),
+    ),
+    (
+        "withdrawn.html",
+        include_str!("../../templates/withdrawn.html"),
+    ),
+    (
         "partials/status.html",
         include_str!("../../templates/partials/status.html"),
+    ),
+    (
+        "partials/duty_row.html",
+        include_str!("../../templates/partials/duty_row.html"),
     ),
     (
         "partials/icon.html",

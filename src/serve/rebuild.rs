@@ -78,8 +78,14 @@ impl Rebuilder {
 
     fn build(&self, diagnostics: &mut Diagnostics) -> Option<Files> {
         let today = self.today.unwrap_or_else(build::system_today);
-        let mut loaded =
-            build::load_cached(&self.root, today, None, Some(&self.cache), diagnostics)?;
+        let mut loaded = build::load_cached(
+            &self.root,
+            today,
+            None,
+            true,
+            Some(&self.cache),
+            diagnostics,
+        )?;
         // What a base_url makes absolute (the 404 page's links, the feed)
         // must lead to the preview, not to the published site.
         if loaded.site.config.base_url.is_some() {

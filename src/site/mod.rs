@@ -6,6 +6,7 @@
 //! file and line; nothing is rendered until the model is clean.
 
 pub mod age_claims;
+pub mod compliance;
 pub mod review;
 
 use std::collections::{BTreeSet, HashMap};
@@ -19,13 +20,15 @@ use crate::data::{SiteData, TermLink};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{Body, LinkTarget};
 use crate::source::page::PageSource;
-use crate::source::policy::{PolicySource, Related};
+use crate::source::policy::{Lifecycle, PolicySource, Related};
 
+pub use compliance::{Compliance, DutyStatus};
 pub use review::ReviewStatus;
 
 /// Folder names the generator itself writes; a free page may not take them.
-pub const RESERVED_NAMES: [&str; 9] = [
+pub const RESERVED_NAMES: [&str; 10] = [
     "policies",
+    "compliance",
     "for",
     "age-limits",
     "reviews",
@@ -71,6 +74,36 @@ impl Policy {
     }
 }
 
+/// A withdrawn policy: it leaves every list, but its old addresses keep a
+/// page that says so and links its replacement.
+#[derive(Debug, Clone)]
+pub struct Withdrawn {
+    /// What its file says.
+    pub source: PolicySource,
+    /// The audiences whose views of it had an address.
+    pub views: AudienceSet,
+}
+
+impl Withdrawn {
+    /// When it was withdrawn, if the file says.
+    pub fn date(&self) -> Option<&crate::dates::PolicyDate> {
+        match &self.source.lifecycle {
+            Lifecycle::Withdrawn { date, .. } => date.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The id of the policy that replaces it, if any.
+    pub fn replaced_by(&self) -> Option<&str> {
+        match &self.source.lifecycle {
+            Lifecycle::Withdrawn { replaced_by, .. } => {
+                replaced_by.as_ref().map(|(id, _)| id.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Everything read from a site's source files, before checking across files.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -96,8 +129,14 @@ pub struct Site {
     pub pages: Vec<PageSource>,
     /// The data files.
     pub data: SiteData,
+    /// Withdrawn policies, sorted by id.
+    pub withdrawn: Vec<Withdrawn>,
+    /// The statutory checklist, when site.toml gives the school's type and phase.
+    pub compliance: Option<Compliance>,
     by_id: HashMap<String, usize>,
     unreadable: BTreeSet<String>,
+    /// Ids of draft policies left out of this build.
+    drafts: BTreeSet<String>,
 }
 
 impl Site {
@@ -114,6 +153,26 @@ impl Site {
             mut pages,
             unreadable,
         } = sources;
+        let mut drafts = BTreeSet::new();
+        let mut withdrawn = Vec::new();
+        sources.retain(|s| match s.lifecycle {
+            Lifecycle::Current => true,
+            Lifecycle::Draft if config.drafts => true,
+            Lifecycle::Draft => {
+                drafts.insert(s.id.clone());
+                false
+            }
+            Lifecycle::Withdrawn { .. } => {
+                withdrawn.push(Withdrawn {
+                    views: views_of(s),
+                    source: s.clone(),
+                });
+                false
+            }
+        });
+        withdrawn
+            .sort_by(|a, b| (&a.source.id, &a.source.path).cmp(&(&b.source.id, &b.source.path)));
+        compliance::apply_default_cycles(&config, &mut sources);
         sources.sort_by(|a, b| {
             (a.title.to_lowercase(), &a.id, &a.path).cmp(&(b.title.to_lowercase(), &b.id, &b.path))
         });
@@ -135,16 +194,7 @@ impl Site {
             }
             by_id.insert(source.id.clone(), policies.len());
             let due = source.review.as_ref().map(|r| r.date);
-            let views = source
-                .section_audiences
-                .iter()
-                .fold(AudienceSet::EMPTY, |acc, set| {
-                    let mut acc = acc;
-                    for i in set.indices() {
-                        acc.insert(i);
-                    }
-                    acc
-                });
+            let views = views_of(&source);
             policies.push(Policy {
                 status: ReviewStatus::on(due, today, config.review_warning_days),
                 views,
@@ -153,15 +203,20 @@ impl Site {
             });
         }
         pages.sort_by(|a, b| a.id.cmp(&b.id));
+        let compliance = Compliance::of(&config, &policies, today, diagnostics);
         let mut site = Site {
             config,
             today,
             policies,
             pages,
             data,
+            withdrawn,
+            compliance,
             by_id,
             unreadable,
+            drafts,
         };
+        site.check_withdrawn(diagnostics);
         site.check_pages(diagnostics);
         site.link_policies(diagnostics);
         site.check_glossary(diagnostics);
@@ -178,6 +233,57 @@ impl Site {
     /// The index of the policy with this id.
     pub fn policy_index(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The withdrawn policy with this id.
+    pub fn withdrawn(&self, id: &str) -> Option<&Withdrawn> {
+        self.withdrawn
+            .binary_search_by(|w| w.source.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.withdrawn[i])
+    }
+
+    /// Checks each withdrawn policy's id and replacement.
+    fn check_withdrawn(&self, diagnostics: &mut Diagnostics) {
+        for (i, w) in self.withdrawn.iter().enumerate() {
+            let source = &w.source;
+            let clash = self
+                .policy(&source.id)
+                .map(|p| p.source.path.display().to_string())
+                .or_else(|| {
+                    self.withdrawn[..i]
+                        .iter()
+                        .find(|o| o.source.id == source.id)
+                        .map(|o| o.source.path.display().to_string())
+                });
+            if let Some(other) = clash {
+                diagnostics.error(
+                    &source.path,
+                    Some(source.id_line),
+                    format!(
+                        "policy id \"{}\" is already used by {other}; each policy needs its own id",
+                        source.id
+                    ),
+                );
+            }
+            if let Lifecycle::Withdrawn {
+                replaced_by: Some((id, line)),
+                ..
+            } = &source.lifecycle
+                && self.policy(id).is_none()
+            {
+                let why = if self.withdrawn(id).is_some() {
+                    " is withdrawn too: name the policy that is in force now".to_string()
+                } else {
+                    format!(" does not exist{}", self.suggest_policy(id))
+                };
+                diagnostics.error(
+                    &source.path,
+                    Some(*line),
+                    format!("replaced_by: policy \"{id}\"{why}"),
+                );
+            }
+        }
     }
 
     /// The free page with this id.
@@ -234,6 +340,21 @@ impl Site {
                             &source.path,
                             Some(*line),
                             "a policy cannot be related to itself",
+                        );
+                    } else if let Some(w) = self.withdrawn(id) {
+                        diagnostics.warning(
+                            &source.path,
+                            Some(*line),
+                            withdrawn_message(w, "related policy"),
+                        );
+                    } else if self.drafts.contains(id) {
+                        diagnostics.error(
+                            &source.path,
+                            Some(*line),
+                            format!(
+                                "related policy \"{id}\" is a draft and so not published; \
+                                 remove it from related until it is approved, or build with --drafts to preview both"
+                            ),
                         );
                     } else if !self.by_id.contains_key(id) && !self.unreadable.contains(id) {
                         diagnostics.error(
@@ -310,9 +431,40 @@ impl Site {
             LinkTarget::Page { id, anchor } => ("page", id, anchor, self.page(id).map(|p| &p.body)),
         };
         let Some(body) = body else {
-            if matches!(target, LinkTarget::Policy { .. }) && self.unreadable.contains(id) {
-                // That policy's own error says what is wrong with it.
-                return;
+            if matches!(target, LinkTarget::Policy { .. }) {
+                if self.unreadable.contains(id) {
+                    // That policy's own error says what is wrong with it.
+                    return;
+                }
+                if let Some(w) = self.withdrawn(id) {
+                    // Its address still has a page, but not its sections.
+                    match anchor {
+                        None => diagnostics.warning(path, Some(line), withdrawn_message(w, "link to policy")),
+                        Some(anchor) => diagnostics.error(
+                            path,
+                            Some(line),
+                            format!(
+                                "link to \"#{anchor}\" of policy \"{id}\", which is withdrawn and has no sections any more{}",
+                                w.replaced_by()
+                                    .filter(|r| self.policy(r).is_some())
+                                    .map(|r| format!("; link to policy:{r} instead"))
+                                    .unwrap_or_default()
+                            ),
+                        ),
+                    }
+                    return;
+                }
+                if self.drafts.contains(id) {
+                    diagnostics.error(
+                        path,
+                        Some(line),
+                        format!(
+                            "link to policy \"{id}\", which is a draft and so not published; \
+                             remove the link until it is approved, or build with --drafts to preview both"
+                        ),
+                    );
+                    return;
+                }
             }
             let hint = match target {
                 LinkTarget::Policy { .. } => self.suggest_policy(id),
@@ -358,6 +510,29 @@ impl Site {
     fn suggest_policy(&self, id: &str) -> String {
         suggest(id, self.by_id.keys().map(String::as_str)).unwrap_or_default()
     }
+}
+
+/// The audiences with a view of a policy: those some section is for.
+fn views_of(source: &PolicySource) -> AudienceSet {
+    let mut views = AudienceSet::EMPTY;
+    for set in &source.section_audiences {
+        for i in set.indices() {
+            views.insert(i);
+        }
+    }
+    views
+}
+
+/// "... \"x\" is withdrawn; ..." with what to link instead.
+fn withdrawn_message(w: &Withdrawn, what: &str) -> String {
+    let instead = match w.replaced_by() {
+        Some(r) => format!("link to its replacement instead: policy:{r}"),
+        None => "remove the link, or name a policy that is in force".to_string(),
+    };
+    format!(
+        "{what} \"{}\" is withdrawn; {instead} [withdrawn-link]",
+        w.source.id
+    )
 }
 
 /// " (did you mean \"x\"?)" when one of `known` is close to `id`.

@@ -12,6 +12,7 @@ use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::html::{is_safe_url, unsafe_url};
 use crate::markdown::{self, Body, TermMatcher};
+use crate::statutory;
 use crate::tomlfile::TomlSource;
 
 /// The front matter exactly as written; every key is known.
@@ -28,13 +29,42 @@ struct FrontMatter {
     approved: Option<Spanned<DateInput>>,
     review: Option<Spanned<DateInput>>,
     review_every: Option<Spanned<String>>,
-    statutory: Option<bool>,
+    statutory: Option<Spanned<StatutoryInput>>,
+    status: Option<Spanned<String>>,
+    replaced_by: Option<Spanned<String>>,
+    withdrawn: Option<Spanned<DateInput>>,
     #[serde(default)]
     related: Vec<Spanned<RelatedInput>>,
     #[serde(default)]
     summaries: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
     history: Vec<Spanned<HistoryInput>>,
+}
+
+/// `statutory = true`, `false`, a duty's id or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum StatutoryInput {
+    Flag(bool),
+    Duty(String),
+    Duties(Vec<String>),
+}
+
+/// Whether a policy is in force, a draft, or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Lifecycle {
+    /// In force (no `status`, or `status = "current"`).
+    #[default]
+    Current,
+    /// Not yet approved: built only with `--drafts` and in `serve`.
+    Draft,
+    /// No longer in force; its addresses keep a page that says so.
+    Withdrawn {
+        /// When, if the front matter says.
+        date: Option<PolicyDate>,
+        /// The id of the policy that replaces it, and the line naming it.
+        replaced_by: Option<(String, usize)>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +145,14 @@ pub struct PolicySource {
     pub review_line: Option<usize>,
     /// Whether the law requires the school to have it.
     pub statutory: bool,
+    /// The statutory duties it meets (`statutory = "behaviour"`), each with
+    /// the line that names it.
+    pub duties: Vec<(String, usize)>,
+    /// Whether the review date comes from the duty's usual cycle, because the
+    /// front matter gives none (set when the site is assembled).
+    pub review_from_duty: bool,
+    /// In force, draft or withdrawn.
+    pub lifecycle: Lifecycle,
     /// Related policies and documents.
     pub related: Vec<Related>,
     /// Plain-language summaries by audience index.
@@ -251,6 +289,17 @@ fn build(
         }
     };
 
+    let (statutory, duties) = statutory(path, front.statutory, toml, config, diagnostics);
+    let lifecycle = lifecycle(
+        path,
+        front.status,
+        front.replaced_by,
+        front.withdrawn,
+        toml,
+        config,
+        diagnostics,
+    );
+
     let related = front
         .related
         .into_iter()
@@ -320,13 +369,117 @@ fn build(
         },
         review,
         review_every,
-        statutory: front.statutory.unwrap_or(false),
+        statutory,
+        duties,
+        review_from_duty: false,
+        lifecycle,
         related,
         summaries,
         history,
         body,
         section_audiences,
     }
+}
+
+/// Whether the policy is statutory, and the duties it names.
+fn statutory(
+    path: &Path,
+    input: Option<Spanned<StatutoryInput>>,
+    toml: &TomlSource,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) -> (bool, Vec<(String, usize)>) {
+    let Some(input) = input else {
+        return (false, Vec::new());
+    };
+    let line = toml.line(&input.span());
+    let ids = match input.into_inner() {
+        StatutoryInput::Flag(flag) => return (flag, Vec::new()),
+        StatutoryInput::Duty(id) => vec![id],
+        StatutoryInput::Duties(ids) => ids,
+    };
+    let list = &config.statutory.list;
+    let mut duties = Vec::new();
+    for id in ids {
+        if list.get(&id).is_some() {
+            duties.push((id, line));
+            continue;
+        }
+        let hint = match statutory::did_you_mean(&id, list.ids()) {
+            none if none.is_empty() => format!(
+                " (the duties: {}; or write statutory = true)",
+                list.ids().collect::<Vec<_>>().join(", ")
+            ),
+            some => some,
+        };
+        diagnostics.error(
+            path,
+            Some(line),
+            format!("statutory names unknown duty \"{id}\"{hint}"),
+        );
+    }
+    (true, duties)
+}
+
+/// The policy's `status`, with `replaced_by` and `withdrawn`.
+fn lifecycle(
+    path: &Path,
+    status: Option<Spanned<String>>,
+    replaced_by: Option<Spanned<String>>,
+    withdrawn: Option<Spanned<DateInput>>,
+    toml: &TomlSource,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) -> Lifecycle {
+    const STATUSES: [&str; 3] = ["current", "draft", "withdrawn"];
+    let status_line = status.as_ref().map(|s| toml.line(&s.span()));
+    let lifecycle = match status.as_ref().map(|s| s.get_ref().as_str()) {
+        None | Some("current") => Lifecycle::Current,
+        Some("draft") => Lifecycle::Draft,
+        Some("withdrawn") => Lifecycle::Withdrawn {
+            date: withdrawn.as_ref().and_then(|w| {
+                PolicyDate::parse(&w.get_ref().text(), &config.terms)
+                    .map_err(|e| {
+                        diagnostics.error(
+                            path,
+                            Some(toml.line(&w.span())),
+                            format!("withdrawn: {e}"),
+                        )
+                    })
+                    .ok()
+            }),
+            replaced_by: replaced_by
+                .as_ref()
+                .map(|r| (r.get_ref().clone(), toml.line(&r.span()))),
+        },
+        Some(other) => {
+            diagnostics.error(
+                path,
+                status_line,
+                format!(
+                    "status \"{other}\" is not one of {}{}",
+                    STATUSES.join(", "),
+                    statutory::did_you_mean(other, STATUSES.into_iter())
+                ),
+            );
+            Lifecycle::Current
+        }
+    };
+    if !matches!(lifecycle, Lifecycle::Withdrawn { .. }) {
+        for (key, line) in [
+            ("replaced_by", replaced_by.map(|r| toml.line(&r.span()))),
+            ("withdrawn", withdrawn.map(|w| toml.line(&w.span()))),
+        ] {
+            if let Some(line) = line {
+                diagnostics.error(
+                    path,
+                    Some(line),
+                    format!("{key} is only for a withdrawn policy: add status = \"withdrawn\" or remove {key}"),
+                );
+            }
+        }
+    }
+    lifecycle
 }
 
 /// The policy's id and its line: `id = "..."`, or the file name.
