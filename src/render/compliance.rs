@@ -27,8 +27,8 @@ pub struct DutyRowView<'a> {
     pub elsewhere: Option<&'a str>,
     /// Why it does not apply, when site.toml says so.
     pub not_applicable: Option<&'a str>,
-    /// How often it is reviewed ("1 year").
-    pub review_every: &'a str,
+    /// How often it is reviewed, for readers ("Every year", "Every 3 years").
+    pub cycle: String,
     /// Where the duty is set out.
     pub source: &'a str,
     /// Anything a clerk should know about it.
@@ -96,7 +96,10 @@ impl<'a> ComplianceView<'a> {
                 policy: row.policy.map(|i| PolicyCard::new(&site.policies[i], root)),
                 elsewhere: row.elsewhere.as_deref(),
                 not_applicable: duty.not_applicable.as_deref(),
-                review_every: &duty.review_every,
+                cycle: match duty.review_every.trim() {
+                    "1 year" | "annually" | "yearly" => "Every year".to_string(),
+                    every => format!("Every {every}"),
+                },
                 source: &duty.source,
                 note: duty.note.as_deref(),
             };
