@@ -296,7 +296,7 @@ fn stage_times(site: &Path) -> Vec<(String, Duration)> {
     let sources = Sources {
         policies: parsed,
         pages: Vec::new(),
-        unreadable: Default::default(),
+        ..Sources::default()
     };
     let start = Instant::now();
     let model = Site::assemble(config, sources, data, today(), &mut d);

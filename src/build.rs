@@ -105,6 +105,8 @@ pub fn load_cached(
     let data = SiteData::load(root, diagnostics);
     let glossary = data.glossary.as_ref().and_then(|g| g.matcher());
 
+    let archive_files = source::archive::files(root, diagnostics);
+    let archived: BTreeSet<&str> = archive_files.iter().map(|f| f.id.as_str()).collect();
     let policy_files = source::markdown_files(&root.join("policies"), diagnostics);
     let parsed: Vec<(Option<policy::PolicySource>, Diagnostics)> = policy_files
         .par_iter()
@@ -117,7 +119,10 @@ pub fn load_cached(
                 if let Some(ages) = &data.age_limits {
                     age_claims::check_prose(path, &policy.body.prose, ages, d);
                 }
-                policy.body.prose = Vec::new();
+                // A policy with archived versions keeps it, to say what changed.
+                if !archived.contains(policy.id.as_str()) {
+                    policy.body.prose = Vec::new();
+                }
                 Some(policy)
             })
         })
@@ -147,10 +152,27 @@ pub fn load_cached(
         cache.retain(&policy_files, &page_files);
     }
 
+    let archive = archive_files
+        .par_iter()
+        .map(|file| {
+            let mut d = Diagnostics::new();
+            let version = guarded(&file.path, &mut d, |d| {
+                source::archive::read(file, &config, glossary, d)
+            });
+            (version, d)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(version, d)| {
+            diagnostics.extend(d);
+            version
+        })
+        .collect();
     let sources = Sources {
         policies,
         pages,
         unreadable,
+        archive,
     };
     let site = Site::assemble(config, sources, data, today, diagnostics);
     let templates = Templates::load(root, diagnostics);

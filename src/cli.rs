@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
+use crate::approve::{self, ApproveOptions};
 use crate::build::{self, BuildOptions};
 use crate::check;
 use crate::dates;
@@ -74,6 +75,28 @@ pub enum Command {
         /// Fail (exit 1) on warnings too: overdue reviews, stale age data.
         #[arg(long)]
         strict: bool,
+    },
+    /// Record a review the board approved: archive the version it replaces,
+    /// set approved, approved_by and the next review, and add a history entry.
+    Approve {
+        /// The policy's id (its file name in policies/ without .md).
+        policy: String,
+        /// The day the board approved it.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        date: Date,
+        /// Who approved it, such as "Full Governing Body".
+        #[arg(long, value_name = "BODY")]
+        by: String,
+        /// What changed at this review, in a sentence.
+        #[arg(long, value_name = "TEXT")]
+        summary: String,
+        /// The next review date, as you would write it in the policy
+        /// ("Summer 2027"); not needed when the policy uses review_every.
+        #[arg(long, value_name = "WHEN")]
+        review: Option<String>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
     },
     /// Create a small working site to start from.
     New {
@@ -159,6 +182,47 @@ pub fn run(cli: Cli) -> ExitCode {
             today,
             strict,
         } => check::run(&site, today.unwrap_or_else(build::system_today), strict),
+        Command::Approve {
+            policy,
+            date,
+            by,
+            summary,
+            review,
+            site,
+        } => {
+            let options = ApproveOptions {
+                site,
+                policy,
+                date,
+                by,
+                summary,
+                review,
+                today: build::system_today(),
+            };
+            match approve::approve(&options) {
+                Ok(done) => {
+                    report(&done.warnings);
+                    if let Some(archived) = &done.archived {
+                        eprintln!(
+                            "policyweb: kept the version it replaces as {}",
+                            archived.display()
+                        );
+                    }
+                    eprintln!(
+                        "policyweb: recorded the approval of {} on {} in {}",
+                        options.policy,
+                        dates::iso(options.date),
+                        done.policy.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => {
+                    report(&diagnostics);
+                    eprintln!("policyweb: {}; nothing was changed", diagnostics.summary());
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::New { site } => match scaffold::create(&site) {
             Ok(()) => {
                 eprintln!(

@@ -91,6 +91,9 @@ pub struct SiteConfig {
     pub age_data_max_age_months: i64,
     /// Whether policy pages show a public notice when their review is overdue.
     pub show_overdue_notice: bool,
+    /// How many days a review is listed as a recent change on the home and
+    /// audience pages (default 90).
+    pub recent_changes_days: i64,
     /// The audiences, in the order the site lists them.
     pub audiences: Vec<Audience>,
     /// When each term and half-term ends.
@@ -127,6 +130,7 @@ struct RawConfig {
     review_warning_days: Option<Spanned<i64>>,
     age_data_max_age_months: Option<Spanned<i64>>,
     show_overdue_notice: Option<bool>,
+    recent_changes_days: Option<Spanned<i64>>,
     #[serde(default)]
     audience: Vec<Spanned<RawAudience>>,
     #[serde(default)]
@@ -206,6 +210,7 @@ impl SiteConfig {
             review_warning_days: 60,
             age_data_max_age_months: 12,
             show_overdue_notice: true,
+            recent_changes_days: 90,
             audiences: default_audiences(),
             terms: TermDates::default(),
             allow_html: Vec::new(),
@@ -302,6 +307,7 @@ impl SiteConfig {
             120,
         );
 
+        let recent_changes_days = number(raw.recent_changes_days, "recent_changes_days", 90, 3660);
         let audiences = if raw.audience.is_empty() {
             default_audiences()
         } else {
@@ -373,6 +379,7 @@ impl SiteConfig {
             review_warning_days,
             age_data_max_age_months,
             show_overdue_notice: raw.show_overdue_notice.unwrap_or(true),
+            recent_changes_days,
             audiences,
             terms,
             allow_html,

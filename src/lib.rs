@@ -10,6 +10,7 @@
 //! local preview; [`cli`] maps commands onto them.
 #![warn(missing_docs)]
 
+pub mod approve;
 pub mod audiences;
 pub mod build;
 pub mod check;

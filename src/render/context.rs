@@ -288,6 +288,15 @@ pub struct HistoryView<'a> {
     pub summary: &'a str,
 }
 
+/// The link to what changed at a policy's last review.
+#[derive(Debug, Serialize)]
+pub struct LastChange {
+    /// The changes page (the reader's own, in an audience's view).
+    pub url: String,
+    /// The day of the review, for readers.
+    pub date: String,
+}
+
 /// A plain-language summary for one audience.
 #[derive(Debug, Serialize)]
 pub struct SummaryView<'a> {
@@ -328,6 +337,10 @@ pub struct PolicyView<'a> {
     pub summaries: Vec<SummaryView<'a>>,
     /// The statutory duties it meets, by name ("Behaviour policy").
     pub duties: Vec<&'a str>,
+    /// What changed at the last review, for this page's reader, and its date.
+    pub last_change: Option<LastChange>,
+    /// The archived versions, each with its page.
+    pub versions: Vec<super::versions::VersionLink>,
 }
 
 impl<'a> PolicyView<'a> {
@@ -402,6 +415,17 @@ impl<'a> PolicyView<'a> {
             .iter()
             .filter_map(|(id, _)| site.config.statutory.list.get(id).map(|d| d.name.as_str()))
             .collect();
+        let last_change = policy.changes.first().map(|c| {
+            let audience = links.audience.map(|a| site.config.audiences[a].id.as_str());
+            let url = match audience {
+                Some(_) => super::versions::changes_url(links, &s.id, audience),
+                None => super::versions::change_url(links, &s.id, &dates::iso(c.date)),
+            };
+            LastChange {
+                url,
+                date: dates::long(c.date),
+            }
+        });
         Self {
             card,
             related,
@@ -409,6 +433,8 @@ impl<'a> PolicyView<'a> {
             history,
             views,
             duties,
+            last_change,
+            versions: super::versions::version_links(policy, links),
             summaries,
         }
     }

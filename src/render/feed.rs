@@ -156,7 +156,13 @@ pub fn atom(site: &Site, base: &str) -> String {
 
 fn entry(update: &Update, base: &str) -> Entry {
     let s = &update.policy.source;
-    let url = format!("{base}policies/{}/", s.id);
+    // A review whose changes have a page links there: readers see what changed.
+    let page = format!("{base}policies/{}/", s.id);
+    let url = if update.policy.changes.iter().any(|c| c.date == update.date) {
+        format!("{page}changes/{}/", dates::iso(update.date))
+    } else {
+        page.clone()
+    };
     let verb = if update.approval {
         "approved"
     } else {
@@ -164,7 +170,7 @@ fn entry(update: &Update, base: &str) -> Entry {
     };
     Entry {
         title: Text::plain(format!("{} {verb}", s.title)),
-        id: format!("{url}#{}", update.fragment),
+        id: format!("{page}#{}", update.fragment),
         updated: midnight(update.date),
         summary: Some(Text::plain(summary(update))),
         links: vec![link(url, "alternate", "text/html")],

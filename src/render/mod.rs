@@ -14,6 +14,7 @@ pub mod sitemap;
 pub mod templates;
 pub mod timeline;
 pub mod tracker;
+pub mod versions;
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,14 @@ pub enum PageKind {
     Withdrawn(usize),
     /// `for/<audience>/<id>/index.html` of a withdrawn policy: (audience, withdrawn).
     WithdrawnView(usize, usize),
+    /// `policies/<id>/versions/<date>/index.html`: (policy, version).
+    Version(usize, usize),
+    /// `policies/<id>/changes/index.html`: every review's changes, by policy.
+    Changes(usize),
+    /// `policies/<id>/changes/<date>/index.html`: (policy, change).
+    ChangeAt(usize, usize),
+    /// `for/<audience>/<id>/changes/index.html`: (audience, policy).
+    ViewChanges(usize, usize),
     /// `404.html`.
     NotFound,
     /// `reviews.ics`: the review due dates as a calendar.
@@ -104,6 +113,12 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
     for (i, policy) in site.policies.iter().enumerate() {
         pages.push(PageKind::Policy(i));
         pages.extend(policy.views.indices().map(|a| PageKind::View(a, i)));
+        pages.extend((0..policy.versions.len()).map(|v| PageKind::Version(i, v)));
+        if !policy.changes.is_empty() {
+            pages.push(PageKind::Changes(i));
+            pages.extend((0..policy.changes.len()).map(|c| PageKind::ChangeAt(i, c)));
+            pages.extend(policy.views.indices().map(|a| PageKind::ViewChanges(a, i)));
+        }
     }
     pages.extend((0..site.config.audiences.len()).map(PageKind::Audience));
     pages
@@ -209,7 +224,7 @@ impl<'a> Renderer<'a> {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let base_contexts = ["", "../", "../../", "../../../"]
+        let base_contexts = ["", "../", "../../", "../../../", "../../../../"]
             .into_iter()
             .map(|root| (root.to_string(), base_context(site, root)))
             .collect();
@@ -260,6 +275,34 @@ impl<'a> Renderer<'a> {
                 ),
                 "../../../".into(),
             ),
+            PageKind::Version(i, v) => (
+                format!(
+                    "policies/{}/versions/{}/index.html",
+                    site.policies[i].id(),
+                    dates::iso(site.policies[i].versions[v].date)
+                ),
+                "../../../../".into(),
+            ),
+            PageKind::Changes(i) => (
+                format!("policies/{}/changes/index.html", site.policies[i].id()),
+                "../../../".into(),
+            ),
+            PageKind::ChangeAt(i, c) => (
+                format!(
+                    "policies/{}/changes/{}/index.html",
+                    site.policies[i].id(),
+                    dates::iso(site.policies[i].changes[c].date)
+                ),
+                "../../../../".into(),
+            ),
+            PageKind::ViewChanges(a, i) => (
+                format!(
+                    "for/{}/{}/changes/index.html",
+                    audience(a),
+                    site.policies[i].id()
+                ),
+                "../../../../".into(),
+            ),
             // Served for any missing address, so its links cannot be relative;
             // with a base_url they are absolute, without one they work at the root.
             PageKind::NotFound => (
@@ -296,6 +339,10 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", &format!("{} policies", site.config.school));
                 context.insert("categories", &context::categories(site, &root));
                 context.insert("policy_count", &site.policies.len());
+                context.insert(
+                    "recent_changes",
+                    &versions::recent_changes(site, &root, None),
+                );
                 "index.html"
             }
             PageKind::Policy(i) | PageKind::View(_, i) => {
@@ -362,6 +409,10 @@ impl<'a> Renderer<'a> {
                     .map(|e| e.body.len() + e.footnotes.len() + 1024)
                     .sum::<usize>();
                 context.insert("audience", &AudienceView::new(audience, &root));
+                context.insert(
+                    "recent_changes",
+                    &versions::recent_changes(site, &root, Some(a)),
+                );
                 context.insert("entries", &entries);
                 context.insert("compact", &compact);
                 context.insert("page_title", &audience.label);
@@ -450,6 +501,134 @@ impl<'a> Renderer<'a> {
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], &w.source.title));
                 "withdrawn.html"
             }
+            PageKind::Version(i, v) => {
+                let policy = &site.policies[i];
+                let version = &policy.versions[v];
+                let old = &version.policy;
+                links.policy = Some(policy.id());
+                links.document = Some(policy.id());
+                let mut errors = Diagnostics::new();
+                let expanded = shortcodes::expand(
+                    old.body(),
+                    &old.source.path,
+                    site,
+                    self.templates,
+                    &mut errors,
+                );
+                if let Some(d) = errors.sorted().into_iter().next() {
+                    return Err(d);
+                }
+                let options = BodyOptions {
+                    audience: None,
+                    level_shift: 0,
+                    id_prefix: "",
+                    full_url: None,
+                };
+                let html = body::sections_html(
+                    old,
+                    expanded.as_ref().unwrap_or(old.body()),
+                    site,
+                    &options,
+                );
+                let body = links.resolve(&html);
+                size_hint += body.len();
+                context.insert("body", &body);
+                context.insert(
+                    "footnotes",
+                    &links.resolve(&body::footnotes_html(old, None, "")),
+                );
+                context.insert("policy", &PolicyView::new(old, site, &links));
+                let elsewhere = PageLinks {
+                    policy: None,
+                    ..links
+                };
+                context.insert("current_url", &elsewhere.full_policy(policy.id(), None));
+                let replaced_iso = dates::iso(version.replaced);
+                context.insert(
+                    "version",
+                    &versions::VersionView {
+                        approved: dates::long(version.date),
+                        approved_iso: dates::iso(version.date),
+                        replaced: dates::long(version.replaced),
+                        changes_url: versions::change_url(&elsewhere, policy.id(), &replaced_iso),
+                        replaced_iso,
+                    },
+                );
+                let label = format!("Version of {}", dates::long(version.date));
+                context.insert(
+                    "page_title",
+                    &format!("{}: {}", old.source.title, label.to_lowercase()),
+                );
+                context.insert(
+                    "breadcrumbs",
+                    &context::crumbs(
+                        &root,
+                        &[(
+                            policy.source.title.as_str(),
+                            links.full_policy(policy.id(), None),
+                        )],
+                        &label,
+                    ),
+                );
+                "version.html"
+            }
+            PageKind::Changes(i) | PageKind::ChangeAt(i, _) | PageKind::ViewChanges(_, i) => {
+                let policy = &site.policies[i];
+                let (audience, single) = match page {
+                    PageKind::ViewChanges(a, _) => (Some(a), None),
+                    PageKind::ChangeAt(_, c) => (None, Some(c)),
+                    _ => (None, None),
+                };
+                links.audience = audience;
+                let changes: Vec<versions::ChangeView> = match single {
+                    Some(c) => vec![versions::ChangeView::new(
+                        &policy.changes[c],
+                        policy,
+                        site,
+                        &links,
+                        None,
+                    )],
+                    None => policy
+                        .changes
+                        .iter()
+                        .map(|c| versions::ChangeView::new(c, policy, site, &links, audience))
+                        .collect(),
+                };
+                let heading = match single {
+                    Some(c) => format!("What changed on {}", dates::long(policy.changes[c].date)),
+                    None => "What changed at each review".to_string(),
+                };
+                let mut middle = vec![(
+                    policy.source.title.as_str(),
+                    links.full_policy(policy.id(), None),
+                )];
+                if let Some(a) = audience {
+                    let view = AudienceView::new(&site.config.audiences[a], &root);
+                    middle.push((view.label, links.policy(policy.id(), None)));
+                    context.insert("view", &view);
+                }
+                if single.is_some() {
+                    middle.push((
+                        "What changed",
+                        versions::changes_url(&links, policy.id(), None),
+                    ));
+                }
+                context.insert("changes", &changes);
+                context.insert("single", &single.is_some());
+                context.insert("policy_title", &policy.source.title);
+                context.insert("policy_url", &links.policy(policy.id(), None));
+                context.insert("heading", &heading);
+                context.insert(
+                    "all_changes_url",
+                    &versions::changes_url(&links, policy.id(), None),
+                );
+                context.insert(
+                    "page_title",
+                    &format!("{}: {}", policy.source.title, heading),
+                );
+                context.insert("breadcrumbs", &context::crumbs(&root, &middle, &heading));
+                "changes.html"
+            }
             PageKind::NotFound => {
                 context.insert("page_title", "Page not found");
                 "404.html"
@@ -529,7 +708,13 @@ impl<'a> Renderer<'a> {
         pages(self.site)
             .into_iter()
             .filter(|p| {
-                p.is_html() && !matches!(p, PageKind::Withdrawn(_) | PageKind::WithdrawnView(..))
+                p.is_html()
+                    && !matches!(
+                        p,
+                        PageKind::Withdrawn(_)
+                            | PageKind::WithdrawnView(..)
+                            | PageKind::Version(..)
+                    )
             })
             .map(|p| self.location(p).0)
             .collect()

@@ -38,6 +38,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "withdrawn.html",
         include_str!("../../templates/withdrawn.html"),
     ),
+    ("version.html", include_str!("../../templates/version.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
     (
         "partials/status.html",
         include_str!("../../templates/partials/status.html"),
@@ -45,6 +47,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     (
         "partials/duty_row.html",
         include_str!("../../templates/partials/duty_row.html"),
+    ),
+    (
+        "partials/recent_changes.html",
+        include_str!("../../templates/partials/recent_changes.html"),
     ),
     (
         "partials/icon.html",

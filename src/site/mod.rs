@@ -7,7 +7,9 @@
 
 pub mod age_claims;
 pub mod compliance;
+pub mod diff;
 pub mod review;
+pub mod versions;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -24,6 +26,7 @@ use crate::source::policy::{Lifecycle, PolicySource, Related};
 
 pub use compliance::{Compliance, DutyStatus};
 pub use review::ReviewStatus;
+pub use versions::{Change, Version};
 
 /// Folder names the generator itself writes; a free page may not take them.
 pub const RESERVED_NAMES: [&str; 10] = [
@@ -50,6 +53,10 @@ pub struct Policy {
     pub views: AudienceSet,
     /// Indices of the policies that relate to it or link to it, by title.
     pub backlinks: Vec<usize>,
+    /// Its earlier approved versions, oldest first.
+    pub versions: Vec<Version>,
+    /// What changed at each review, newest first.
+    pub changes: Vec<Change>,
 }
 
 impl Policy {
@@ -114,6 +121,8 @@ pub struct Sources {
     /// File names (without `.md`) of policies that could not be read at all;
     /// links to them are not reported again.
     pub unreadable: BTreeSet<String>,
+    /// The archive's approved versions, sorted by id and date.
+    pub archive: Vec<crate::source::archive::ArchivedVersion>,
 }
 
 /// The checked model of a whole site.
@@ -152,6 +161,7 @@ impl Site {
             policies: mut sources,
             mut pages,
             unreadable,
+            archive,
         } = sources;
         let mut drafts = BTreeSet::new();
         let mut withdrawn = Vec::new();
@@ -199,10 +209,13 @@ impl Site {
                 status: ReviewStatus::on(due, today, config.review_warning_days),
                 views,
                 backlinks: Vec::new(),
+                versions: Vec::new(),
+                changes: Vec::new(),
                 source,
             });
         }
         pages.sort_by(|a, b| a.id.cmp(&b.id));
+        versions::attach(&mut policies, archive, today, diagnostics);
         let compliance = Compliance::of(&config, &policies, today, diagnostics);
         let mut site = Site {
             config,
@@ -332,6 +345,10 @@ impl Site {
         for (from, policy) in self.policies.iter().enumerate() {
             let source = &policy.source;
             self.check_links(&source.path, &source.body, diagnostics);
+            // An archived version's links are published too, on its own page.
+            for v in &policy.versions {
+                self.check_links(&v.policy.source.path, v.policy.body(), diagnostics);
+            }
             let linked = source.body.links.iter().map(|l| l.policy.as_str());
             let related = source.related.iter().filter_map(|r| match r {
                 Related::Policy { id, line } => {

@@ -4,6 +4,7 @@
 //! Everything here looks at one file at a time (plus site.toml), so files are
 //! parsed in parallel and a file's result depends only on its own bytes.
 
+pub mod archive;
 pub mod page;
 pub mod policy;
 
