@@ -15,7 +15,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::build;
 use crate::dates::{self, PolicyDate, Precision};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::source;
 
 /// What to record.
@@ -164,7 +164,7 @@ pub fn approve(options: &ApproveOptions) -> Result<Approved, Diagnostics> {
             if approved.precision != Precision::Day {
                 diagnostics.warning(
                     &path,
-                    None,
+                    None, Kind::VagueDate,
                     format!(
                         "approved was written \"{}\"; the archived copy is dated {}, the last day it stands for",
                         approved.written,

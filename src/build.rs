@@ -314,12 +314,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Kind;
 
     #[test]
     fn a_panic_becomes_an_error_naming_the_file() {
         let mut d = Diagnostics::new();
         let kept = guarded(Path::new("a.md"), &mut d, |d| {
-            d.warning(Path::new("a.md"), Some(2), "seen before the crash");
+            d.warning(
+                Path::new("a.md"),
+                Some(2),
+                Kind::Html,
+                "seen before the crash",
+            );
             None::<()>
         });
         assert!(kept.is_none());
@@ -329,7 +335,7 @@ mod tests {
         assert!(crashed.is_none());
         let lines: Vec<String> = d.sorted().iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0], "a.md:2: warning: seen before the crash");
+        assert_eq!(lines[0], "a.md:2: warning: seen before the crash [html]");
         assert!(
             lines[1].starts_with(
                 "policies/b.md: error: policyweb crashed on this file (index out of bounds); this is a bug"

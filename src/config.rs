@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::contrast::{self, Rgb};
 use crate::dates::{MonthDay, TermDates};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use crate::markdown::html;
 use crate::source;
 use crate::statutory;
@@ -478,7 +478,7 @@ fn check_brand_colour(
             .unwrap_or_default();
         warnings.warning(
             source.path,
-            Some(line),
+            Some(line), Kind::Contrast,
             format!(
                 "brand_colour \"{text}\" has a contrast of {:.2}:1 with the header's white text; \
                  WCAG AA needs at least {}:1, or some readers cannot read the school's name{suggestion}",

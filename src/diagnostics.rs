@@ -16,6 +16,104 @@ pub enum Severity {
     Warning,
 }
 
+/// What a warning is about: a stable word printed in brackets at the end of
+/// its line (`[overdue]`), which `[[accept]]` entries, `check --format json`
+/// and scripts use. Listed in the README; never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Text that states a platform's minimum age differently from the age data.
+    AgeClaim,
+    /// A review date that has passed.
+    Overdue,
+    /// A policy with no review date and no `review_every`.
+    NoReviewDate,
+    /// A citation of law or guidance that has been replaced.
+    StaleReference,
+    /// Age data (or a reference list) not checked for too long, or dated in the future.
+    StaleAgeData,
+    /// A policy for pupils without a summary written for pupils.
+    NoPupilSummary,
+    /// A statutory duty no policy meets, or whose policy is overdue.
+    MissingDuty,
+    /// The built-in list of statutory duties is old.
+    StaleDutyList,
+    /// A link to a withdrawn policy.
+    WithdrawnLink,
+    /// `[[history]]` and the archive disagree.
+    History,
+    /// A file in the site folder that is not read (misnamed, a link, unreadable).
+    UnreadFile,
+    /// Raw HTML in content shown as text or tidied.
+    Html,
+    /// A link or image address that could run code, removed.
+    UnsafeLink,
+    /// A footnote defined but never used.
+    UnusedFootnote,
+    /// Colours that fail WCAG contrast.
+    Contrast,
+    /// A date written as a month or term where a day is needed.
+    VagueDate,
+    /// An `[[accept]]` entry that matches no warning.
+    UnusedAccept,
+}
+
+impl Kind {
+    /// Every kind, in the order the README lists them.
+    pub const ALL: [Kind; 17] = [
+        Kind::AgeClaim,
+        Kind::Overdue,
+        Kind::NoReviewDate,
+        Kind::StaleReference,
+        Kind::StaleAgeData,
+        Kind::NoPupilSummary,
+        Kind::MissingDuty,
+        Kind::StaleDutyList,
+        Kind::WithdrawnLink,
+        Kind::History,
+        Kind::UnreadFile,
+        Kind::Html,
+        Kind::UnsafeLink,
+        Kind::UnusedFootnote,
+        Kind::Contrast,
+        Kind::VagueDate,
+        Kind::UnusedAccept,
+    ];
+
+    /// The stable word, as printed: `age-claim`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::AgeClaim => "age-claim",
+            Kind::Overdue => "overdue",
+            Kind::NoReviewDate => "no-review-date",
+            Kind::StaleReference => "stale-reference",
+            Kind::StaleAgeData => "stale-age-data",
+            Kind::NoPupilSummary => "no-pupil-summary",
+            Kind::MissingDuty => "missing-duty",
+            Kind::StaleDutyList => "stale-duty-list",
+            Kind::WithdrawnLink => "withdrawn-link",
+            Kind::History => "history",
+            Kind::UnreadFile => "unread-file",
+            Kind::Html => "html",
+            Kind::UnsafeLink => "unsafe-link",
+            Kind::UnusedFootnote => "unused-footnote",
+            Kind::Contrast => "contrast",
+            Kind::VagueDate => "vague-date",
+            Kind::UnusedAccept => "unused-accept",
+        }
+    }
+
+    /// The kind printed as `word`, if there is one.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -27,6 +125,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, in plain words.
     pub message: String,
+    /// What a warning is about (errors have none).
+    pub kind: Option<Kind>,
 }
 
 impl Diagnostic {
@@ -41,17 +141,20 @@ impl Diagnostic {
             line,
             severity: Severity::Error,
             message: message.into(),
+            kind: None,
         }
     }
 
-    /// A warning at `path:line`.
+    /// A warning of `kind` at `path:line`.
     pub fn warning(
         path: impl Into<PathBuf>,
         line: Option<usize>,
+        kind: Kind,
         message: impl Into<String>,
     ) -> Self {
         Self {
             severity: Severity::Warning,
+            kind: Some(kind),
             ..Self::error(path, line, message)
         }
     }
@@ -72,7 +175,11 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, ": {kind}: {}", self.message)
+        write!(f, ": {kind}: {}", self.message)?;
+        if let Some(kind) = self.kind {
+            write!(f, " [{kind}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -98,9 +205,15 @@ impl Diagnostics {
         self.push(Diagnostic::error(path, line, message));
     }
 
-    /// Adds a warning at `path:line`.
-    pub fn warning(&mut self, path: &Path, line: Option<usize>, message: impl Into<String>) {
-        self.push(Diagnostic::warning(path, line, message));
+    /// Adds a warning of `kind` at `path:line`.
+    pub fn warning(
+        &mut self,
+        path: &Path,
+        line: Option<usize>,
+        kind: Kind,
+        message: impl Into<String>,
+    ) {
+        self.push(Diagnostic::warning(path, line, kind, message));
     }
 
     /// Moves every diagnostic of `other` into this collection.
@@ -191,8 +304,8 @@ mod tests {
             d.to_string(),
             "policies/a.md:14: error: unknown audience \"parnets\""
         );
-        let w = Diagnostic::warning("site.toml", None, "stale");
-        assert_eq!(w.to_string(), "site.toml: warning: stale");
+        let w = Diagnostic::warning("site.toml", None, Kind::StaleAgeData, "stale");
+        assert_eq!(w.to_string(), "site.toml: warning: stale [stale-age-data]");
     }
 
     #[test]
@@ -200,11 +313,15 @@ mod tests {
         let mut all = Diagnostics::new();
         all.error(Path::new("b.md"), Some(1), "x");
         all.error(Path::new("a.md"), Some(9), "y");
-        all.warning(Path::new("a.md"), Some(2), "z");
+        all.warning(Path::new("a.md"), Some(2), Kind::Html, "z");
         let lines: Vec<String> = all.sorted().iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
-            ["a.md:2: warning: z", "a.md:9: error: y", "b.md:1: error: x"]
+            [
+                "a.md:2: warning: z [html]",
+                "a.md:9: error: y",
+                "b.md:1: error: x"
+            ]
         );
         assert_eq!(all.summary(), "2 errors, 1 warning");
     }

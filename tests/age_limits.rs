@@ -117,10 +117,10 @@ fn a_stale_age_in_prose_is_a_warning_with_its_file_and_line() {
             "./policies/social-media.md:6: warning: this says the minimum age for WhatsApp is \
              16 (\"16 or above\"), but ./data/age-limits.toml gives 13 (checked 1 September \
              2026); show the ages with {{ age_limits(platforms=[\"WhatsApp\"]) }} instead of \
-             typing them",
+             typing them [age-claim]",
             "./policies/social-media.md:8: warning: this says the minimum age for Twitter is \
              18 (\"18 or over\"), but ./data/age-limits.toml gives 13 (checked 1 September \
-             2026); show the ages with {{ age_limits(platforms=[\"X\"]) }} instead of typing them",
+             2026); show the ages with {{ age_limits(platforms=[\"X\"]) }} instead of typing them [age-claim]",
         ]
     );
     let checked = check(&site, "2026-11-21", true);
@@ -473,7 +473,7 @@ fn checked_a_year_ago(site_toml_extra: &str) -> Site {
 
 const STALE: &str = "./data/age-limits.toml:1: warning: the minimum ages were last checked \
                      on 21 November 2025, more than 12 months ago (age_data_max_age_months in \
-                     site.toml): check each platform's terms, then update checked";
+                     site.toml): check each platform's terms, then update checked [stale-age-data]";
 
 #[test]
 fn ages_checked_exactly_the_maximum_age_ago_are_not_stale() {

@@ -805,7 +805,7 @@ fn check_strict_passes_until_the_day_a_review_is_overdue() {
         [
             "./policies/uniform.md:5: warning: review of \"Uniform\" is 1 day overdue \
           (due 10 November 2026 (every 1 year from approval)); after the governors review it, \
-          update approved and the next review date"
+          update approved and the next review date [overdue]"
         ]
     );
     assert!(
@@ -824,10 +824,10 @@ fn plain_check_warns_at_the_review_line_and_succeeds() {
         run.diagnostics(),
         [
             "./policies/trips.md:5: warning: review of \"Educational Visits\" is 1 day overdue \
-             (due 21 November 2026); after the governors review it, update approved and the next review date",
+             (due 21 November 2026); after the governors review it, update approved and the next review date [overdue]",
             "./policies/uniform.md:5: warning: review of \"Uniform\" is 12 days overdue \
              (due 10 November 2026 (every 1 year from approval)); after the governors review it, \
-             update approved and the next review date",
+             update approved and the next review date [overdue]",
         ]
     );
     assert!(

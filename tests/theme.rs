@@ -183,7 +183,7 @@ fn light_brand_colour_builds_with_a_warning_naming_site_toml_and_line() {
         line.ends_with(
             "site.toml:3: warning: brand_colour \"#4a90d9\" has a contrast of 3.34:1 with the \
              header's white text; WCAG AA needs at least 4.5:1, or some readers cannot read \
-             the school's name (a darker shade such as \"#3e78b6\" passes)"
+             the school's name (a darker shade such as \"#3e78b6\" passes) [contrast]"
         ),
         "{line}"
     );

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::dates::{self, DateInput};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::tomlfile::TomlSource;
 
 /// The highest minimum age the data accepts.
@@ -103,6 +103,7 @@ impl AgeLimits {
             diagnostics.warning(
                 &self.path,
                 line,
+                Kind::StaleAgeData,
                 format!(
                     "the minimum ages were last checked on {}, more than {max_months} months \
                      ago (age_data_max_age_months in site.toml): check each platform's terms, \
@@ -114,6 +115,7 @@ impl AgeLimits {
             diagnostics.warning(
                 &self.path,
                 line,
+                Kind::StaleAgeData,
                 format!(
                     "checked is {}, which is after today ({}): is the date right?",
                     dates::iso(self.checked),

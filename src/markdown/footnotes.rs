@@ -7,7 +7,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, Tag, TagEnd, html};
 
 use super::Item;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 
 /// One footnote, ready to list at the end of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,7 @@ pub(super) fn number(
             diagnostics.warning(
                 path,
                 Some(d.line),
+                Kind::UnusedFootnote,
                 format!("footnote [^{}] is defined but never referenced", d.name),
             );
         }

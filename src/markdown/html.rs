@@ -17,7 +17,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 
 use super::Item;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 
 /// The tags kept by default: harmless inline formatting and disclosure widgets.
 pub const DEFAULT_ALLOWED: [&str; 9] = [
@@ -309,7 +309,7 @@ impl Cleaner<'_> {
                 Piece::Comment(true) => {}
                 Piece::Comment(false) => self.diagnostics.warning(
                     self.path,
-                    Some(line),
+                    Some(line), Kind::Html,
                     "an HTML comment (<!--) is never closed with -->, so everything after it is hidden",
                 ),
                 Piece::Stray(text) => {
@@ -330,7 +330,7 @@ impl Cleaner<'_> {
                         if self.allowed(&name) {
                             self.diagnostics.warning(
                                 self.path,
-                                Some(line),
+                                Some(line), Kind::Html,
                                 format!("<{name}> is shown as text: HTML tags may nest only {MAX_OPEN} deep"),
                             );
                         } else {
@@ -359,6 +359,7 @@ impl Cleaner<'_> {
         self.diagnostics.warning(
             self.path,
             Some(line),
+            Kind::Html,
             format!(
                 "raw HTML <{name}> is shown as text (HTML allowed in content: {}); {hint}",
                 allowed.join(", ")
@@ -404,7 +405,7 @@ impl Cleaner<'_> {
         if !removed.is_empty() {
             self.diagnostics.warning(
                 self.path,
-                Some(line),
+                Some(line), Kind::Html,
                 format!(
                     "removed {} from <{name}>: content may not carry scripts, styles or script links",
                     removed.join(", ")
@@ -432,6 +433,7 @@ impl Cleaner<'_> {
             None => self.diagnostics.warning(
                 self.path,
                 Some(line),
+                Kind::Html,
                 format!("removed a </{name}> that closes nothing opened before it in this block"),
             ),
         }
@@ -568,7 +570,7 @@ fn safe_image<'a>(tag: Tag<'a>, path: &Path, line: usize, d: &mut Diagnostics) -
         } if !is_safe_url(&dest_url) => {
             d.warning(
                 path,
-                Some(line),
+                Some(line), Kind::UnsafeLink,
                 "an image with a script or data: address was removed (put the image in the site's theme/ folder)",
             );
             Tag::Image {
@@ -688,7 +690,7 @@ mod tests {
         assert_eq!(
             warnings,
             [
-                "p.md:1: warning: removed onclick, style, id from <abbr>: content may not carry scripts, styles or script links"
+                "p.md:1: warning: removed onclick, style, id from <abbr>: content may not carry scripts, styles or script links [html]"
             ]
         );
         let (html, _) = render(
@@ -716,7 +718,7 @@ mod tests {
         assert!(warnings[0].starts_with("p.md:1: warning: removed onload, srcdoc from <iframe>"));
         assert!(warnings[1].starts_with("p.md:3: warning: removed src from <iframe>"));
         assert!(warnings[2].contains("p.md:5: warning: raw HTML <script> is shown as text"));
-        assert!(warnings[2].ends_with("policyweb never publishes scripts from content"));
+        assert!(warnings[2].ends_with("policyweb never publishes scripts from content [html]"));
     }
 
     #[test]
@@ -768,7 +770,7 @@ mod tests {
         assert_eq!(
             warnings,
             [
-                "p.md:1: warning: removed a </sup> that closes nothing opened before it in this block"
+                "p.md:1: warning: removed a </sup> that closes nothing opened before it in this block [html]"
             ]
         );
     }
@@ -781,7 +783,7 @@ mod tests {
         assert_eq!(html.matches("&lt;mark&gt;").count(), 70 - MAX_OPEN);
         assert_eq!(
             warnings,
-            ["p.md:1: warning: <mark> is shown as text: HTML tags may nest only 64 deep"]
+            ["p.md:1: warning: <mark> is shown as text: HTML tags may nest only 64 deep [html]"]
         );
     }
 

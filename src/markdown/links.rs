@@ -7,7 +7,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, Tag};
 
 use super::Item;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::markers;
 
 /// A link from a body to a policy (or one of its sections).
@@ -156,6 +156,7 @@ fn rewrite_url(
         diagnostics.warning(
             path,
             Some(line),
+            Kind::UnsafeLink,
             format!("a {scheme}: link was removed (links may not run code or embed data)"),
         );
         return Some("#".to_string());

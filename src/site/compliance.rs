@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{Policy, ReviewStatus};
 use crate::config::SiteConfig;
 use crate::dates::{self, PolicyDate};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::statutory::Duty;
 
 /// How old the built-in list may be before a build warns that it needs checking.
@@ -105,10 +105,10 @@ impl Compliance {
         {
             diagnostics.warning(
                 &site_toml,
-                Some(settings.line),
+                Some(settings.line), Kind::StaleDutyList,
                 format!(
                     "the built-in list of statutory duties was last checked on {}, more than {LIST_MAX_AGE_MONTHS} months ago; \
-                     a newer policyweb may have a newer list [stale-duty-list]",
+                     a newer policyweb may have a newer list",
                     dates::long(checked)
                 ),
             );
@@ -165,10 +165,10 @@ fn warn(
     match (row.status, row.policy) {
         (DutyStatus::Missing, _) => diagnostics.warning(
             site_toml,
-            Some(line),
+            Some(line), Kind::MissingDuty,
             format!(
                 "no policy meets the statutory duty \"{}\" ({}); add statutory = \"{}\" to the policy that does, \
-                 or say in site.toml where it is published ([[published]]) or why it does not apply ([[duty]] with not_applicable) [missing-duty]",
+                 or say in site.toml where it is published ([[published]]) or why it does not apply ([[duty]] with not_applicable)",
                 duty.id, duty.name, duty.id
             ),
         ),
@@ -176,10 +176,10 @@ fn warn(
             let source = &policies[i].source;
             diagnostics.warning(
                 &source.path,
-                source.review_line.or(Some(source.id_line)),
+                source.review_line.or(Some(source.id_line)), Kind::MissingDuty,
                 format!(
                     "this policy meets the statutory duty \"{}\" ({}) and its review is overdue: \
-                     the duty counts as unmet until the governors review it [missing-duty]",
+                     the duty counts as unmet until the governors review it",
                     duty.id, duty.name
                 ),
             );

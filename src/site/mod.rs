@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use crate::audiences::AudienceSet;
 use crate::config::SiteConfig;
 use crate::data::{SiteData, TermLink};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::markdown::{Body, LinkTarget};
 use crate::source::page::PageSource;
 use crate::source::policy::{Lifecycle, PolicySource, Related};
@@ -361,7 +361,7 @@ impl Site {
                     } else if let Some(w) = self.withdrawn(id) {
                         diagnostics.warning(
                             &source.path,
-                            Some(*line),
+                            Some(*line), Kind::WithdrawnLink,
                             withdrawn_message(w, "related policy"),
                         );
                     } else if self.drafts.contains(id) {
@@ -456,7 +456,7 @@ impl Site {
                 if let Some(w) = self.withdrawn(id) {
                     // Its address still has a page, but not its sections.
                     match anchor {
-                        None => diagnostics.warning(path, Some(line), withdrawn_message(w, "link to policy")),
+                        None => diagnostics.warning(path, Some(line), Kind::WithdrawnLink, withdrawn_message(w, "link to policy")),
                         Some(anchor) => diagnostics.error(
                             path,
                             Some(line),
@@ -546,10 +546,7 @@ fn withdrawn_message(w: &Withdrawn, what: &str) -> String {
         Some(r) => format!("link to its replacement instead: policy:{r}"),
         None => "remove the link, or name a policy that is in force".to_string(),
     };
-    format!(
-        "{what} \"{}\" is withdrawn; {instead} [withdrawn-link]",
-        w.source.id
-    )
+    format!("{what} \"{}\" is withdrawn; {instead}", w.source.id)
 }
 
 /// " (did you mean \"x\"?)" when one of `known` is close to `id`.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Policy, Site};
 use crate::dates;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 
 /// Where a policy stands against its review date on a given day.
 ///
@@ -147,6 +147,7 @@ pub fn overdue_warnings(site: &Site, diagnostics: &mut Diagnostics) {
         diagnostics.warning(
             &source.path,
             source.review_line,
+            Kind::Overdue,
             format!(
                 "review of \"{}\" is {} (due {due}); after the governors review it, \
                  update approved and the next review date",

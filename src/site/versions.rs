@@ -10,7 +10,7 @@ use super::diff::{self, SectionChange, SectionText};
 use super::{Policy, ReviewStatus, views_of};
 use crate::audiences::AudienceSet;
 use crate::dates;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::markdown::Body;
 use crate::source::archive::ArchivedVersion;
 
@@ -75,9 +75,10 @@ pub fn attach(
             diagnostics.warning(
                 &version.source.path,
                 None,
+                Kind::UnreadFile,
                 format!(
                     "no policy has the id \"{}\", so this archived version is not published; \
-                     the folder must be named like the policy's file in policies/ [unread-file]",
+                     the folder must be named like the policy's file in policies/",
                     version.source.id
                 ),
             );
@@ -131,9 +132,9 @@ fn attach_one(
         {
             None => diagnostics.warning(
                 &source.path,
-                Some(1),
+                Some(1), Kind::History,
                 format!(
-                    "{} holds the version approved on {}, but [[history]] has no entry with date = \"{}\": add one that says what changed [history]",
+                    "{} holds the version approved on {}, but [[history]] has no entry with date = \"{}\": add one that says what changed",
                     v.source.path.display(),
                     dates::long(v.date),
                     dates::iso(v.date)
@@ -141,9 +142,9 @@ fn attach_one(
             ),
             Some(h) if h.summary.is_empty() => diagnostics.warning(
                 &source.path,
-                Some(1),
+                Some(1), Kind::History,
                 format!(
-                    "the [[history]] entry dated {} has an empty summary: say in a sentence what changed at that review [history]",
+                    "the [[history]] entry dated {} has an empty summary: say in a sentence what changed at that review",
                     dates::iso(v.date)
                 ),
             ),

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::{policy::PolicySource, site_files};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::markdown::TermMatcher;
 
 /// One archived version's file, before it is read.
@@ -47,8 +47,8 @@ pub fn files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<ArchiveFile> {
         let [id, name] = parts.as_slice() else {
             diagnostics.warning(
                 &path,
-                None,
-                "an archived version goes in archive/<policy id>/<date approved>.md, for example archive/behaviour/2025-06-12.md; this file is not read [unread-file]",
+                None, Kind::UnreadFile,
+                "an archived version goes in archive/<policy id>/<date approved>.md, for example archive/behaviour/2025-06-12.md; this file is not read",
             );
             continue;
         };
@@ -63,10 +63,10 @@ pub fn files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<ArchiveFile> {
             }),
             _ => diagnostics.warning(
                 &path,
-                None,
+                None, Kind::UnreadFile,
                 format!(
                     "an archived version is named by the day it was approved, in the folder of its policy's id, \
-                     such as archive/{}/2025-06-12.md; rename this file so it is read [unread-file]",
+                     such as archive/{}/2025-06-12.md; rename this file so it is read",
                     if is_valid_id(id) { id.as_str() } else { "behaviour" }
                 ),
             ),

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use crate::markers;
 use crate::tomlfile::TomlSource;
 
@@ -281,7 +281,7 @@ pub fn site_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
         return Vec::new();
     };
     if meta.file_type().is_symlink() {
-        diagnostics.warning(dir, None, skipped_link(dir));
+        diagnostics.warning(dir, None, Kind::UnreadFile, skipped_link(dir));
         return Vec::new();
     }
     if !meta.is_dir() {
@@ -299,12 +299,17 @@ pub fn site_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                diagnostics.warning(&path, None, format!("skipped: {e}"));
+                diagnostics.warning(&path, None, Kind::UnreadFile, format!("skipped: {e}"));
                 continue;
             }
         };
         if entry.path_is_symlink() {
-            diagnostics.warning(entry.path(), None, skipped_link(entry.path()));
+            diagnostics.warning(
+                entry.path(),
+                None,
+                Kind::UnreadFile,
+                skipped_link(entry.path()),
+            );
         } else if entry.file_type().is_file() {
             files.push(entry.into_path());
         }

@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::data::AgeLimits;
 use crate::dates;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::markdown::Prose;
 
 use super::Site;
@@ -111,6 +111,7 @@ pub fn check_prose(path: &Path, prose: &[Prose], data: &AgeLimits, diagnostics: 
             diagnostics.warning(
                 path,
                 Some(block.line),
+                Kind::AgeClaim,
                 format!(
                     "this says the minimum age for {} is {age}{phrase}, but {} gives {says} \
                      (checked {}); show the ages with {{{{ age_limits(platforms=[\"{}\"]) }}}} \
@@ -486,7 +487,7 @@ pub(super) mod tests {
             [
                 "p.md:7: warning: this says the minimum age for WhatsApp is 16, but \
               data/age-limits.toml gives 13 (checked 1 September 2026); show the ages with \
-              {{ age_limits(platforms=[\"WhatsApp\"]) }} instead of typing them"
+              {{ age_limits(platforms=[\"WhatsApp\"]) }} instead of typing them [age-claim]"
             ]
         );
     }
