@@ -75,6 +75,9 @@ pub enum Command {
         /// Fail (exit 1) on warnings too: overdue reviews, stale age data.
         #[arg(long)]
         strict: bool,
+        /// How to print the results: a table for people, or JSON for scripts.
+        #[arg(long, value_enum, default_value_t = check::Format::Human)]
+        format: check::Format,
     },
     /// Record a review the board approved: archive the version it replaces,
     /// set approved, approved_by and the next review, and add a history entry.
@@ -181,7 +184,13 @@ pub fn run(cli: Cli) -> ExitCode {
             site,
             today,
             strict,
-        } => check::run(&site, today.unwrap_or_else(build::system_today), strict),
+            format,
+        } => check::run(
+            &site,
+            today.unwrap_or_else(build::system_today),
+            strict,
+            format,
+        ),
         Command::Approve {
             policy,
             date,

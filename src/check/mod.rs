@@ -15,16 +15,41 @@ use crate::output::NullSink;
 use crate::site::Site;
 use crate::site::review::tracker_order;
 
-/// Checks the site in `root` as of `today`; exit code 1 on errors (or, with
-/// `strict`, on warnings such as overdue reviews).
-pub fn run(root: &Path, today: Date, strict: bool) -> ExitCode {
+mod json;
+
+/// How `check` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// The review table on standard output, diagnostics on standard error.
+    #[default]
+    Human,
+    /// One JSON document on standard output (docs/check-json.md).
+    Json,
+}
+
+/// Checks the site in `root` as of `today` and prints what it found in
+/// `format`; exit code 1 on errors (or, with `strict`, on warnings such as
+/// overdue reviews).
+pub fn run(root: &Path, today: Date, strict: bool, format: Format) -> ExitCode {
     let mut diagnostics = Diagnostics::new();
     let loaded = build::load(root, today, None, &mut diagnostics);
     if let Some(loaded) = &loaded {
         build::render_into(loaded, &NullSink, &mut diagnostics);
-        let _ = std::io::stdout().write_all(status_table(&loaded.site).as_bytes());
     }
-    report(&diagnostics);
+    let site = loaded.as_ref().map(|l| &l.site);
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Human => {
+            if let Some(site) = site {
+                let _ = stdout.write_all(status_table(site).as_bytes());
+            }
+            report(&diagnostics);
+        }
+        Format::Json => {
+            let _ = stdout.write_all(json::report(site, today, &diagnostics).as_bytes());
+        }
+    }
+    drop(stdout);
     let warned = diagnostics.warning_count() > 0;
     let failed = diagnostics.has_errors() || (strict && warned);
     let note = match (diagnostics.has_errors(), warned, strict) {

@@ -1,0 +1,162 @@
+//! The checks an editor relies on: warning kinds, `check --format json`,
+//! did-you-mean hints, plain TOML messages, review dates no one can forget,
+//! accepted warnings and stale references to law and guidance.
+
+mod support;
+
+use serde_json::Value;
+use support::Site;
+
+/// A policy with front-matter lines `front` and a short body.
+fn policy(title: &str, front: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\n{front}+++\n\n## Purpose\n\nWhy this policy exists.\n\n\
+         ## For parents {{#parents audience=parents}}\n\nWhat parents can expect.\n"
+    )
+}
+
+fn site(config: &str, policies: &[(&str, &str, &str)]) -> Site {
+    let site = Site::new(&[("site.toml", config)]);
+    for (id, title, front) in policies {
+        site.write(&format!("policies/{id}.md"), &policy(title, front));
+    }
+    site
+}
+
+fn check(site: &Site, extra: &[&str]) -> support::Run {
+    let mut args = vec!["check", ".", "--today", "2026-11-21"];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
+#[test]
+fn check_json_has_every_diagnostic_policy_and_duty() {
+    let site = site(
+        "school = \"Larkfield Primary School\"\nschool_type = \"maintained\"\nphase = \"primary\"\n\
+         [[published]]\nduty = \"send-report\"\nurl = \"https://www.larkfield.example.sch.uk/send/\"\n",
+        &[
+            (
+                "behaviour",
+                "Behaviour Policy",
+                "approved = \"2026-09-01\"\nreview = \"2027-09-01\"\nstatutory = \"behaviour\"\nowner = \"Headteacher\"\n",
+            ),
+            (
+                "complaints",
+                "Complaints Procedure",
+                "approved = \"Spring 2025\"\nreview = \"Spring 2026\"\nstatutory = \"complaints\"\n",
+            ),
+        ],
+    );
+    let run = check(&site, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("check --format json prints JSON");
+    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["today"], "2026-11-21");
+
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        doc["summary"]["warnings"].as_u64().unwrap() as usize,
+        diagnostics.len()
+    );
+    assert_eq!(doc["summary"]["errors"], 0);
+    let overdue = diagnostics
+        .iter()
+        .find(|d| d["kind"] == "overdue")
+        .expect("the overdue complaints review");
+    assert_eq!(overdue["file"], "./policies/complaints.md");
+    assert_eq!(overdue["line"], 4);
+    assert_eq!(overdue["severity"], "warning");
+    assert!(
+        overdue["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("review of \"Complaints Procedure\" is")
+    );
+    assert!(diagnostics.iter().any(|d| d["kind"] == "missing-duty"));
+
+    // Policies in tracker order: the overdue one first.
+    let policies = doc["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 2);
+    assert_eq!(policies[0]["id"], "complaints");
+    assert_eq!(policies[0]["status"], "overdue");
+    assert_eq!(policies[0]["review"]["written"], "Spring 2026");
+    assert_eq!(policies[0]["review"]["date"], "2026-03-31");
+    assert_eq!(policies[1]["id"], "behaviour");
+    assert_eq!(policies[1]["status"], "current");
+    assert_eq!(policies[1]["owner"], "Headteacher");
+    assert_eq!(policies[1]["statutory"], serde_json::json!(["behaviour"]));
+
+    let duties = doc["duties"].as_array().unwrap();
+    let duty = |id: &str| {
+        duties
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap_or_else(|| panic!("duty {id} in {duties:#?}"))
+    };
+    assert_eq!(duty("behaviour")["status"], "met");
+    assert_eq!(duty("behaviour")["policy"], "behaviour");
+    assert_eq!(duty("complaints")["status"], "overdue");
+    assert_eq!(duty("send-report")["status"], "met-elsewhere");
+    assert_eq!(
+        duty("send-report")["published_at"],
+        "https://www.larkfield.example.sch.uk/send/"
+    );
+    assert_eq!(duty("health-and-safety")["status"], "missing");
+    assert_eq!(duty("health-and-safety")["policy"], Value::Null);
+    assert!(
+        duty("behaviour")["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.gov.uk/")
+    );
+
+    // The human form prints the table instead, and the same warnings.
+    let human = check(&site, &[]);
+    assert!(human.stdout.starts_with("STATUS"), "{}", human.stdout);
+    assert_eq!(human.diagnostics().len(), diagnostics.len());
+}
+
+#[test]
+fn check_json_reports_errors_when_the_site_cannot_load() {
+    let site = site("school = \"Larkfield\"\nreveiw_warning_days = 3\n", &[]);
+    let run = check(&site, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["diagnostics"][0]["severity"], "error");
+    assert_eq!(doc["diagnostics"][0]["kind"], Value::Null);
+    assert_eq!(doc["diagnostics"][0]["file"], "./site.toml");
+    assert_eq!(doc["policies"], serde_json::json!([]));
+    assert_eq!(doc["duties"], Value::Null);
+}
+
+#[test]
+fn every_warning_ends_with_its_kind() {
+    let site = site(
+        "school = \"Larkfield\"\n",
+        &[(
+            "trips",
+            "Educational Visits",
+            "approved = \"2025-11-01\"\nreview = \"2026-11-01\"\n",
+        )],
+    );
+    site.write(
+        "pages/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nHello <marquee>there</marquee>.\n",
+    );
+    let run = check(&site, &[]);
+    let lines = run.diagnostics();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let kind = line
+            .rsplit_once(" [")
+            .and_then(|(_, k)| k.strip_suffix(']'))
+            .unwrap_or_else(|| panic!("no kind at the end of {line}"));
+        assert!(
+            kind.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{line}"
+        );
+    }
+    assert!(lines.iter().any(|l| l.ends_with("[overdue]")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.ends_with("[html]")), "{lines:#?}");
+}
