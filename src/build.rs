@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use crate::config::{self, SiteConfig};
 use crate::data::SiteData;
 use crate::diagnostics::Diagnostics;
-use crate::output::{DirSink, Sink, Staging};
+use crate::manifest::Changes;
+use crate::output::{Sink, Staging};
 use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
 use crate::serve::cache::{ParseCache, SourceCache};
@@ -51,6 +52,8 @@ pub struct BuildReport {
     pub files: usize,
     /// How many policies the site has.
     pub policies: usize,
+    /// What differs from the previous build in the output folder.
+    pub changes: Changes,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Diagnostics,
 }
@@ -266,8 +269,8 @@ pub fn render_into(
     })
 }
 
-/// Builds the site: loads, checks, renders into a temporary folder, then swaps
-/// it in. On any error the previous output is left as it was.
+/// Builds the site: loads, checks, renders into a temporary folder (taking
+/// unchanged files from the previous build), then swaps it in. On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let today = options.today.unwrap_or_else(system_today);
@@ -292,14 +295,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(diagnostics);
         }
     };
-    let sink = DirSink::new(staging.dir());
-    let Some(files) = render_into(&loaded, &sink, &mut diagnostics) else {
+    let Some(files) = render_into(&loaded, staging.sink(), &mut diagnostics) else {
         staging.abandon();
         return Err(diagnostics);
     };
     match staging.commit() {
-        Ok(out) => Ok(BuildReport {
-            out,
+        Ok(committed) => Ok(BuildReport {
+            out: committed.out,
+            changes: committed.changes,
             files,
             policies: loaded.site.policies.len(),
             diagnostics,

@@ -47,6 +47,10 @@ pub enum Command {
         /// every page: for a preview, never for the school's website.
         #[arg(long)]
         drafts: bool,
+        /// List each file that changed, was added or was removed since the
+        /// previous build in the output folder ("changed PATH", ...).
+        #[arg(long)]
+        list_changes: bool,
     },
     /// Preview the site in a browser: rebuilds and reloads the page as you edit.
     Serve {
@@ -139,6 +143,7 @@ pub fn run(cli: Cli) -> ExitCode {
             today,
             base_url,
             drafts,
+            list_changes,
         } => {
             let options = BuildOptions {
                 site,
@@ -150,12 +155,20 @@ pub fn run(cli: Cli) -> ExitCode {
             match build::build(&options) {
                 Ok(report_) => {
                     report(&report_.diagnostics);
+                    if list_changes {
+                        let stdout = std::io::stdout();
+                        let mut out = stdout.lock();
+                        for line in report_.changes.lines() {
+                            let _ = writeln!(out, "{line}");
+                        }
+                    }
                     eprintln!(
-                        "policyweb: built {} policies ({} files) into {}{}",
+                        "policyweb: built {} policies ({} files) into {}{}; {}",
                         report_.policies,
                         report_.files,
                         report_.out.display(),
-                        warnings_note(&report_.diagnostics)
+                        warnings_note(&report_.diagnostics),
+                        report_.changes.summary()
                     );
                     ExitCode::SUCCESS
                 }

@@ -169,7 +169,7 @@ fn git_in_the_output_survives_every_rebuild() {
 }
 
 #[test]
-fn a_link_in_the_old_output_is_removed_not_followed() {
+fn a_link_in_the_old_output_is_kept_as_a_link_not_followed() {
     let site = small_site();
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("canary.txt"), "still here").unwrap();
@@ -186,7 +186,12 @@ fn a_link_in_the_old_output_is_removed_not_followed() {
         fs::read_to_string(outside.path().join("canary.txt")).unwrap(),
         "still here"
     );
-    assert!(fs::symlink_metadata(site.root().join("public/outside")).is_err());
+    assert_eq!(names(outside.path()), ["canary.txt"]);
+    // policyweb did not make the links, so it keeps them, as links.
+    for link in ["public/outside", "public/policies/canary.txt"] {
+        let meta = fs::symlink_metadata(site.root().join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link}");
+    }
 }
 
 /// A site big enough that writing it takes a while: `n` policies, each with
