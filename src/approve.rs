@@ -64,7 +64,7 @@ pub fn approve(options: &ApproveOptions) -> Result<Approved, Diagnostics> {
             format!(
                 "no policy has the id \"{}\"{}",
                 options.policy,
-                crate::statutory::did_you_mean(&options.policy, known.into_iter())
+                crate::suggest::did_you_mean(&options.policy, known.into_iter())
             ),
         );
         return Err(diagnostics);

@@ -110,8 +110,8 @@ pub fn resolve(
                     path,
                     Some(tag.line),
                     format!(
-                        "unknown audience \"{id}\" (known: {})",
-                        config.audience_ids()
+                        "unknown audience \"{id}\"{}",
+                        crate::suggest::hint_or_list(id, config.audience_ids())
                     ),
                 ),
                 Some(i) if !addressed.contains(i) => diagnostics.error(
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert_eq!(
             errors[0],
-            "p.md:1: error: unknown audience \"parnets\" (known: staff, parents, pupils, governors)"
+            "p.md:1: error: unknown audience \"parnets\"; did you mean \"parents\"?"
         );
         assert!(errors[1].starts_with("p.md:3: error: section \"B\" is tagged for \"pupils\""));
         assert!(errors[2].starts_with(

@@ -322,9 +322,9 @@ impl SiteConfig {
                     path,
                     Some(source.line(&key.span())),
                     format!(
-                        "unknown term \"{}\" in [terms] (known: {})",
+                        "unknown term \"{}\" in [terms]{}",
                         key.get_ref(),
-                        TermDates::KEYS.join(", ")
+                        crate::suggest::hint_or_list(key.get_ref(), TermDates::KEYS)
                     ),
                 );
                 continue;
@@ -395,13 +395,9 @@ impl SiteConfig {
         self.audiences.iter().find(|a| a.id == id)
     }
 
-    /// "staff, parents, pupils, governors", for messages.
-    pub fn audience_ids(&self) -> String {
-        self.audiences
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// The audiences' ids in order (staff, parents, pupils, governors), for messages.
+    pub fn audience_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.audiences.iter().map(|a| a.id.as_str())
     }
 }
 
@@ -550,7 +546,10 @@ mod tests {
         assert_eq!(config.school, "Hollybrook");
         assert_eq!(config.review_warning_days, 60);
         assert_eq!(config.age_data_max_age_months, 12);
-        assert_eq!(config.audience_ids(), "staff, parents, pupils, governors");
+        assert_eq!(
+            config.audience_ids().collect::<Vec<_>>(),
+            ["staff", "parents", "pupils", "governors"]
+        );
         assert!(config.audience("pupils").unwrap().plain_language);
         let ages: Vec<bool> = config.audiences.iter().map(|a| a.show_age_limits).collect();
         assert_eq!(ages, [false, true, true, false]);
@@ -565,7 +564,7 @@ mod tests {
              [terms]\nspring = \"04-04\"\n",
         )
         .unwrap();
-        assert_eq!(config.audience_ids(), "volunteers");
+        assert_eq!(config.audience_ids().collect::<Vec<_>>(), ["volunteers"]);
         assert!(!config.audiences[0].show_age_limits);
         assert_eq!(config.base_url.as_deref(), Some("https://x.sch.uk/p/"));
         assert_eq!(config.terms.spring, MonthDay::parse("04-04").unwrap());
@@ -615,7 +614,9 @@ mod tests {
     fn misspelt_key_is_an_error() {
         let errors = load("school = \"X\"\nreview_warnings_days = 30\n").unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].starts_with("2: unknown field `review_warnings_days`"));
+        assert!(errors[0].starts_with(
+            "2: unknown key \"review_warnings_days\"; did you mean \"review_warning_days\"?"
+        ));
     }
 
     fn load_with_logo(text: &str, logo_file: Option<&str>) -> Result<SiteConfig, Vec<String>> {

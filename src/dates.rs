@@ -299,10 +299,31 @@ fn parse_words(text: &str, terms: &TermDates) -> Result<(Date, Precision), Strin
 }
 
 fn unknown_form(text: &str) -> String {
+    if let Some(meant) = near_miss(text) {
+        return format!(
+            "\"{text}\" is not a date policyweb understands; did you mean \"{meant}\"?"
+        );
+    }
     format!(
         "\"{text}\" is not a date policyweb understands; use a day (2026-10-01), a month \
          (2026-10 or October 2026), a term (Spring 2027, Spr 2027) or a half-term (Autumn 1 2026)"
     )
+}
+
+/// `text` with a misspelt term or month name ("Sprng 2027") put right.
+fn near_miss(text: &str) -> Option<String> {
+    let names = ["Autumn", "Spring", "Summer"].into_iter().chain(MONTHS);
+    let word = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .find(|w| {
+            w.len() > 2
+                && w.chars().all(|c| c.is_ascii_alphabetic())
+                && Term::from_word(w).is_none()
+                && month_from_word(w).is_none()
+                && !w.eq_ignore_ascii_case("term")
+        })?;
+    let near = crate::suggest::closest(word, names)?;
+    Some(text.replacen(word, near, 1))
 }
 
 impl PolicyDate {
@@ -607,5 +628,23 @@ mod tests {
         assert_eq!(parse_day("2026-11-21").unwrap(), date(2026, 11, 21));
         assert!(parse_day("2026-11").is_err());
         assert!(parse_day("November 2026").is_err());
+    }
+
+    #[test]
+    fn a_misspelt_term_or_month_gets_a_suggestion() {
+        let terms = TermDates::default();
+        assert_eq!(
+            PolicyDate::parse("Sprng 2027", &terms).unwrap_err(),
+            "\"Sprng 2027\" is not a date policyweb understands; did you mean \"Spring 2027\"?"
+        );
+        assert_eq!(
+            PolicyDate::parse("Febuary 2027", &terms).unwrap_err(),
+            "\"Febuary 2027\" is not a date policyweb understands; did you mean \"February 2027\"?"
+        );
+        assert!(
+            PolicyDate::parse("Whenever 2027", &terms)
+                .unwrap_err()
+                .contains("use a day")
+        );
     }
 }

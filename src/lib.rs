@@ -30,4 +30,5 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod statutory;
+pub mod suggest;
 pub mod tomlfile;

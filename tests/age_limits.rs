@@ -387,10 +387,7 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
     assert_eq!(
         run.diagnostics(),
         [
-            format!(
-                "{p}:6: error: unknown shortcode \"agelimits\": there is no \
-                 templates/shortcodes/agelimits.html in the site, and policyweb has none built in"
-            ),
+            format!("{p}:6: error: unknown shortcode \"agelimits\"; did you mean \"age_limits\"?"),
             format!(
                 "{p}:8: error: bad arguments to shortcode \"age_limits\": write them as \
                  name=value pairs separated by commas, with text in quotes, e.g. \
@@ -401,7 +398,7 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
                  ./data/age-limits.toml (known: Roblox, TikTok, WhatsApp, X, Chatterbox)"
             ),
             format!(
-                "{p}:12: error: age_limits has no argument \"platform\" (it takes \
+                "{p}:12: error: age_limits has no argument \"platform\"; did you mean \"platforms\"? (it takes \
                  platforms=[\"Name\", ...] and plain=true)"
             ),
         ]

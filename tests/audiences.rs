@@ -314,7 +314,7 @@ fn tagging_mistakes_are_errors_with_file_and_line() {
     assert_eq!(lines.len(), 4, "{}", run.stderr);
     assert_eq!(
         lines[0],
-        "./policies/p.md:6: error: unknown audience \"parnets\" (known: staff, parents, pupils, governors)"
+        "./policies/p.md:6: error: unknown audience \"parnets\"; did you mean \"parents\"?"
     );
     assert!(lines[1].starts_with("./policies/p.md:8: error: section \"B\" is tagged for \"pupils\", but the policy's audiences are \"staff\", \"parents\""));
     assert!(lines[2].starts_with("./policies/p.md:12: error: section \"D\" is for \"parents\", but it sits inside \"C\" (line 10)"));

@@ -128,11 +128,11 @@ fn every_error_is_reported_with_file_and_line_and_nothing_is_written() {
     assert_eq!(
         run.diagnostics(),
         [
-            "./policies/a.md:3: error: unknown field `reveiw`, expected one of `title`, `id`, `summary`, `audiences`, `category`, `owner`, `approved_by`, `approved`, `review`, `review_every`, `statutory`, `status`, `replaced_by`, `withdrawn`, `related`, `summaries`, `history`",
+            "./policies/a.md:3: error: unknown key \"reveiw\"; did you mean \"review\"?",
             "./policies/b.md:1: error: the front matter has no title (add title = \"...\")",
             "./policies/c.md:3: error: review: \"Spring\" names a term but no year; write it like \"Spring 2027\"",
             "./policies/e.md:3: error: policy id \"same\" is already used by ./policies/d.md; each policy needs its own id",
-            "./policies/f.md:5: error: unknown audience \"parnets\" (known: staff, parents, pupils, governors)",
+            "./policies/f.md:5: error: unknown audience \"parnets\"; did you mean \"parents\"?",
             "./policies/f.md:7: error: link to unknown policy \"nope\"",
         ],
         "{}",

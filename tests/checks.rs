@@ -160,3 +160,59 @@ fn every_warning_ends_with_its_kind() {
     assert!(lines.iter().any(|l| l.ends_with("[overdue]")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.ends_with("[html]")), "{lines:#?}");
 }
+
+#[test]
+fn misspelt_names_get_the_nearest_valid_one_and_only_when_close() {
+    let site = site(
+        "school = \"Larkfield\"\nreview_warnings_days = 30\n",
+        &[(
+            "child-protection",
+            "Child Protection",
+            "review = \"Spring 2027\"\n",
+        )],
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "./site.toml:2: error: unknown key \"review_warnings_days\"; did you mean \"review_warning_days\"?"
+        ]
+    );
+
+    site.write("site.toml", "school = \"Larkfield\"\n");
+    site.write(
+        "pages/about.md",
+        "+++\ntitle = \"About\"\n+++\n\n## Contact {#contact}\n\n\
+         See [the policy](policy:t) and [the other](policy:child-protectoin).\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "./pages/about.md:7: error: link to unknown policy \"child-protectoin\"; did you mean \
+             \"child-protection\"?",
+            "./pages/about.md:7: error: link to unknown policy \"t\"",
+        ]
+    );
+
+    site.write(
+        "pages/about.md",
+        "+++\ntitle = \"About\"\n+++\n\n## Contact {#contact audiance=parents}\n\nHello.\n",
+    );
+    site.write(
+        "policies/child-protection.md",
+        &policy("Child Protection", "review = \"Sprng 2027\"\n"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "./pages/about.md:5: error: unknown heading attribute \"audiance\"; did you mean \
+             \"audience\"? write it like {#anchor audience=staff}",
+            "./policies/child-protection.md:3: error: review: \"Sprng 2027\" is not a date policyweb \
+             understands; did you mean \"Spring 2027\"?",
+        ]
+    );
+}

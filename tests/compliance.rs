@@ -328,7 +328,7 @@ fn withdrawn_mistakes_are_errors_at_their_line() {
             "./pages/about.md:5: error: link to \"#purpose\" of policy \"old\", which is withdrawn and has no sections any more",
             "./policies/new-policy.md:3: error: replaced_by is only for a withdrawn policy: add status = \"withdrawn\" or remove replaced_by",
             "./policies/odd.md:3: error: status \"witdrawn\" is not one of current, draft, withdrawn; did you mean \"withdrawn\"?",
-            "./policies/old.md:4: error: replaced_by: policy \"new-polcy\" does not exist (did you mean \"new-policy\"?)",
+            "./policies/old.md:4: error: replaced_by: policy \"new-polcy\" does not exist; did you mean \"new-policy\"?",
         ]
     );
 }

@@ -475,7 +475,7 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
             "unknown policy",
             "policies/delta.md",
             "+++\ntitle = \"Delta\"\n+++\n\nSee [it](policy:alpah).\n",
-            "policies/delta.md:5: error: link to unknown policy \"alpah\" (did you mean \"alpha\"?)",
+            "policies/delta.md:5: error: link to unknown policy \"alpah\"; did you mean \"alpha\"?",
         ),
         (
             "unknown anchor",
@@ -505,7 +505,7 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
             "unknown section of the same file",
             "policies/delta.md",
             "+++\ntitle = \"Delta\"\n+++\n\n## Here\n\n[a](#there)\n",
-            "policies/delta.md:7: error: there is no section \"#there\" in this file (its sections: here)",
+            "policies/delta.md:7: error: there is no section \"#there\" in this file; did you mean \"#here\"?",
         ),
         (
             "glossary term without a definition",
@@ -529,7 +529,7 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
             "glossary link to an unknown page",
             "data/glossary.toml",
             "[[term]]\nterm = \"A\"\ndefinition = \"B\"\nlink = \"page:abuot\"\n",
-            "data/glossary.toml:4: error: link to unknown page \"abuot\" (did you mean \"about\"?)",
+            "data/glossary.toml:4: error: link to unknown page \"abuot\"; did you mean \"about\"?",
         ),
         (
             "glossary link that is not a link",
@@ -541,7 +541,7 @@ fn every_broken_reference_is_an_error_with_its_file_and_line() {
             "glossary key misspelt",
             "data/glossary.toml",
             "autolink = true\n[[term]]\nterm = \"A\"\ndefinition = \"B\"\nlnk = \"page:about\"\n",
-            "data/glossary.toml:5: error: unknown field `lnk`",
+            "data/glossary.toml:5: error: unknown key \"lnk\"; did you mean \"link\"?",
         ),
     ];
     for (name, file, text, expected) in cases {

@@ -450,7 +450,7 @@ mod tests {
             ),
             (
                 "checked = \"2026-01-01\"\n[[platform]]\nname = \"A\"\nmin_age = 13\nsourse = \"https://a.com/\"\n",
-                "age.toml:5: error: unknown field `sourse`",
+                "age.toml:5: error: unknown key \"sourse\"; did you mean \"source\"?",
             ),
             (
                 "checked = \"2026-01-01\"\n[[platform]]\nname = \"X\"\naliases = [\"Twitter\"]\nmin_age = 13\nsource = \"https://x.com/\"\n[[platform]]\nname = \"twitter\"\nmin_age = 13\nsource = \"https://x.com/\"\n",

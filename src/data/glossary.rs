@@ -324,7 +324,9 @@ mod tests {
         let (_, errors) = run("[[term]]\nterm = \"A\"\ndefinition = \"B\"\ndefinitoin = \"C\"\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].starts_with("glossary.toml:4: error: unknown field `definitoin`"),
+            errors[0].starts_with(
+                "glossary.toml:4: error: unknown key \"definitoin\"; did you mean \"definition\"?"
+            ),
             "{errors:?}"
         );
         let (_, errors) = run("autolink = \"no\"\n");

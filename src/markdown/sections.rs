@@ -257,7 +257,11 @@ pub(super) fn split<'a>(
                             b.path,
                             Some(line),
                             format!(
-                                "unknown heading attribute \"{key}\" (only {{#anchor audience=...}} is understood)"
+                                "unknown heading attribute \"{key}\"{}",
+                                match crate::suggest::closest(&key, ["audience"]) {
+                                    Some(_) => "; did you mean \"audience\"? write it like {#anchor audience=staff}".to_string(),
+                                    None => " (only {#anchor audience=...} is understood)".to_string(),
+                                }
                             ),
                         );
                     }

@@ -60,6 +60,11 @@ fn render(call: &ShortcodeCall, site: &Site, templates: &Templates) -> Result<St
     let name = &call.name;
     let template = format!("shortcodes/{name}.html");
     if !templates.has(&template) {
+        if let Some(near) = crate::suggest::closest(name, templates.shortcodes()) {
+            return Err(format!(
+                "unknown shortcode \"{name}\"; did you mean \"{near}\"?"
+            ));
+        }
         return Err(format!(
             "unknown shortcode \"{name}\": there is no templates/{template} in the site, \
              and policyweb has none built in"
@@ -119,8 +124,9 @@ fn age_limits_args<'a>(args: &toml::Table, site: &'a Site) -> Result<AgeTable<'a
         .keys()
         .find(|k| !["platforms", "plain"].contains(&k.as_str()))
     {
+        let hint = crate::suggest::did_you_mean(unknown, ["platforms", "plain"]);
         return Err(format!(
-            "age_limits has no argument \"{unknown}\" (it takes platforms=[\"Name\", ...] and plain=true)"
+            "age_limits has no argument \"{unknown}\"{hint} (it takes platforms=[\"Name\", ...] and plain=true)"
         ));
     }
     let plain = match args.get("plain") {
@@ -158,9 +164,9 @@ fn chosen_rows<'a>(
         let Some(row) = data.platform(name) else {
             let known: Vec<&str> = data.platforms.iter().map(|p| p.name.as_str()).collect();
             return Err(format!(
-                "age_limits names \"{name}\", which is not in {} (known: {})",
+                "age_limits names \"{name}\", which is not in {}{}",
                 data.path.display(),
-                known.join(", ")
+                crate::suggest::hint_or_list(name, known)
             ));
         };
         if !rows.iter().any(|r| std::ptr::eq(*r, row)) {

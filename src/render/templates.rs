@@ -128,6 +128,14 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
+    /// The names of the shortcodes there are (built in and the site's own).
+    pub fn shortcodes(&self) -> impl Iterator<Item = &str> {
+        self.origins.keys().filter_map(|name| {
+            name.strip_prefix("shortcodes/")
+                .and_then(|n| n.strip_suffix(".html"))
+        })
+    }
+
     /// Renders template `name` into a buffer that starts with room for
     /// `size_hint` bytes (the page's expected size, so that a long page is
     /// not copied again each time its buffer fills).

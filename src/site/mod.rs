@@ -23,6 +23,7 @@ use crate::diagnostics::{Diagnostics, Kind};
 use crate::markdown::{Body, LinkTarget};
 use crate::source::page::PageSource;
 use crate::source::policy::{Lifecycle, PolicySource, Related};
+use crate::suggest;
 
 pub use compliance::{Compliance, DutyStatus};
 pub use review::ReviewStatus;
@@ -425,8 +426,8 @@ impl Site {
                     path,
                     Some(link.line),
                     format!(
-                        "there is no section \"#{anchor}\" in this file (its sections: {})",
-                        section_list(body)
+                        "there is no section \"#{anchor}\" in this file{}",
+                        section_hint(body, anchor)
                     ),
                 );
             }
@@ -485,10 +486,12 @@ impl Site {
             }
             let hint = match target {
                 LinkTarget::Policy { .. } => self.suggest_policy(id),
-                LinkTarget::Page { .. } => suggest(id, self.pages.iter().map(|p| p.id.as_str()))
-                    .unwrap_or_else(|| {
-                        " (a page:ID link names a file in pages/ without .md)".to_string()
-                    }),
+                LinkTarget::Page { .. } => {
+                    match suggest::closest(id, self.pages.iter().map(|p| p.id.as_str())) {
+                        Some(near) => format!("; did you mean \"{near}\"?"),
+                        None => "; a page:ID link names a file in pages/ without .md".to_string(),
+                    }
+                }
             };
             diagnostics.error(
                 path,
@@ -504,8 +507,8 @@ impl Site {
                 path,
                 Some(line),
                 format!(
-                    "{kind} \"{id}\" has no section \"#{anchor}\" (its sections: {})",
-                    section_list(body)
+                    "{kind} \"{id}\" has no section \"#{anchor}\"{}",
+                    section_hint(body, anchor)
                 ),
             );
         }
@@ -523,9 +526,9 @@ impl Site {
         }
     }
 
-    /// " (did you mean \"x\"?)" when a policy id is close to `id`.
+    /// `; did you mean "x"?` when a policy id is close to `id`.
     fn suggest_policy(&self, id: &str) -> String {
-        suggest(id, self.by_id.keys().map(String::as_str)).unwrap_or_default()
+        suggest::did_you_mean(id, self.by_id.keys().map(String::as_str))
     }
 }
 
@@ -549,41 +552,19 @@ fn withdrawn_message(w: &Withdrawn, what: &str) -> String {
     format!("{what} \"{}\" is withdrawn; {instead}", w.source.id)
 }
 
-/// " (did you mean \"x\"?)" when one of `known` is close to `id`.
-fn suggest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String> {
-    let mut known: Vec<&str> = known.collect();
-    known.sort_unstable();
-    known
-        .into_iter()
-        .find(|known| known.contains(id) || id.contains(known) || edit_distance(known, id) <= 2)
-        .map(|known| format!(" (did you mean \"{known}\"?)"))
-}
-
-/// A body's section anchors, for error messages.
-fn section_list(body: &Body) -> String {
-    if body.sections.is_empty() {
-        return "none".to_string();
+/// `; did you mean "#x"?` when a section's anchor is close to `anchor`,
+/// else the list of anchors there are, for error messages.
+fn section_hint(body: &Body, anchor: &str) -> String {
+    let anchors = body.sections.iter().map(|s| s.anchor.as_str());
+    if let Some(near) = suggest::closest(anchor, anchors.clone()) {
+        return format!("; did you mean \"#{near}\"?");
     }
-    let anchors: Vec<&str> = body.sections.iter().map(|s| s.anchor.as_str()).collect();
-    anchors.join(", ")
-}
-
-/// Levenshtein distance, for "did you mean" hints on short ids.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(prev + usize::from(ca != *cb));
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
+    let anchors: Vec<&str> = anchors.collect();
+    if anchors.is_empty() {
+        " (it has no sections)".to_string()
+    } else {
+        format!(" (its sections: {})", anchors.join(", "))
     }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -633,12 +614,5 @@ mod tests {
         };
         assert_eq!(order(false), ["c", "a", "b", "d"]);
         assert_eq!(order(true), ["c", "a", "b", "d"]);
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("online-safety", "online-safty"), 1);
-        assert_eq!(edit_distance("a", "abc"), 2);
-        assert_eq!(edit_distance("", ""), 0);
     }
 }

@@ -12,7 +12,7 @@ use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::html::{is_safe_url, unsafe_url};
 use crate::markdown::{self, Body, TermMatcher};
-use crate::statutory;
+use crate::suggest;
 use crate::tomlfile::TomlSource;
 
 /// The front matter exactly as written; every key is known.
@@ -232,9 +232,9 @@ fn build(
                         path,
                         Some(line),
                         format!(
-                            "unknown audience \"{}\" (known: {})",
+                            "unknown audience \"{}\"{}",
                             id.get_ref(),
-                            config.audience_ids()
+                            suggest::hint_or_list(id.get_ref(), config.audience_ids())
                         ),
                     ),
                 }
@@ -325,9 +325,9 @@ fn build(
                 path,
                 Some(toml.line(&key.span())),
                 format!(
-                    "[summaries] names unknown audience \"{}\" (known: {})",
+                    "[summaries] names unknown audience \"{}\"{}",
                     key.get_ref(),
-                    config.audience_ids()
+                    suggest::hint_or_list(key.get_ref(), config.audience_ids())
                 ),
             ),
         }
@@ -405,7 +405,7 @@ fn statutory(
             duties.push((id, line));
             continue;
         }
-        let hint = match statutory::did_you_mean(&id, list.ids()) {
+        let hint = match suggest::did_you_mean(&id, list.ids()) {
             none if none.is_empty() => format!(
                 " (the duties: {}; or write statutory = true)",
                 list.ids().collect::<Vec<_>>().join(", ")
@@ -459,7 +459,7 @@ fn lifecycle(
                 format!(
                     "status \"{other}\" is not one of {}{}",
                     STATUSES.join(", "),
-                    statutory::did_you_mean(other, STATUSES.into_iter())
+                    suggest::did_you_mean(other, STATUSES.into_iter())
                 ),
             );
             Lifecycle::Current
@@ -582,7 +582,8 @@ mod tests {
         );
         assert_eq!(errors.len(), 1);
         assert!(
-            errors[0].starts_with("x.md:3: error: unknown field `reveiw`"),
+            errors[0]
+                .starts_with("x.md:3: error: unknown key \"reveiw\"; did you mean \"review\"?"),
             "{errors:?}"
         );
     }

@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use crate::dates::Interval;
 use crate::diagnostics::Diagnostics;
+use crate::suggest;
 use crate::tomlfile::TomlSource;
 
 pub use list::builtin;
@@ -277,7 +278,7 @@ impl Settings {
                     format!(
                         "[[published]] names unknown duty \"{}\"{}",
                         p.duty.get_ref(),
-                        did_you_mean(p.duty.get_ref(), list.ids())
+                        suggest::did_you_mean(p.duty.get_ref(), list.ids())
                     ),
                 );
                 continue;
@@ -382,7 +383,7 @@ fn change_or_add(list: &mut DutyList, raw: RawDuty, source: &TomlSource, errors:
     let (Some(name), Some(every), Some(interval), Some(url)) =
         (raw.name, raw.review_every, interval, url)
     else {
-        let hint = match did_you_mean(&id, list.ids()) {
+        let hint = match suggest::did_you_mean(&id, list.ids()) {
             none if none.is_empty() => "; to add a duty of your own give it name, review_every and source (an https:// address), and have and/or publish = true".to_string(),
             some => some,
         };
@@ -431,7 +432,7 @@ fn unknown(
         format!(
             "{key} \"{value}\" is not one of {}{}",
             known.join(", "),
-            did_you_mean(value, known.iter().copied())
+            suggest::did_you_mean(value, known.iter().copied())
         ),
     );
 }
@@ -447,16 +448,6 @@ fn is_web_address(url: &str) -> bool {
                     c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c)
                 })
         })
-}
-
-/// `; did you mean "x"?` when one of `known` is close to `value`, else nothing.
-pub fn did_you_mean<'k>(value: &str, known: impl Iterator<Item = &'k str>) -> String {
-    let best = known
-        .map(|k| (strsim::normalized_damerau_levenshtein(value, k), k))
-        .filter(|(score, _)| *score >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
-    best.map(|(_, k)| format!("; did you mean \"{k}\"?"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -576,19 +567,6 @@ mod tests {
             [
                 "site.toml:1: error: the statutory checklist needs both school_type and phase; add phase (for example phase = \"primary\")"
             ]
-        );
-    }
-
-    #[test]
-    fn suggestions_only_when_close() {
-        assert_eq!(
-            did_you_mean("behavour", ["behaviour", "rse"].into_iter()),
-            "; did you mean \"behaviour\"?"
-        );
-        assert_eq!(did_you_mean("t", ["child-protection"].into_iter()), "");
-        assert_eq!(
-            did_you_mean("uniforms", ["rse", "uniform"].into_iter()),
-            "; did you mean \"uniform\"?"
         );
     }
 }
