@@ -47,6 +47,8 @@ pub enum Kind {
     Html,
     /// A link or image address that could run code, removed.
     UnsafeLink,
+    /// An invisible control character written as a character reference, replaced.
+    ControlCharacter,
     /// A footnote defined but never used.
     UnusedFootnote,
     /// Colours that fail WCAG contrast.
@@ -59,7 +61,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order the README lists them.
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::AgeClaim,
         Kind::Overdue,
         Kind::NoReviewDate,
@@ -73,6 +75,7 @@ impl Kind {
         Kind::UnreadFile,
         Kind::Html,
         Kind::UnsafeLink,
+        Kind::ControlCharacter,
         Kind::UnusedFootnote,
         Kind::Contrast,
         Kind::VagueDate,
@@ -95,6 +98,7 @@ impl Kind {
             Kind::UnreadFile => "unread-file",
             Kind::Html => "html",
             Kind::UnsafeLink => "unsafe-link",
+            Kind::ControlCharacter => "control-character",
             Kind::UnusedFootnote => "unused-footnote",
             Kind::Contrast => "contrast",
             Kind::VagueDate => "vague-date",

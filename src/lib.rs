@@ -32,3 +32,4 @@ pub mod source;
 pub mod statutory;
 pub mod suggest;
 pub mod tomlfile;
+pub mod urls;

@@ -6,7 +6,12 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use toml_edit::Formatted;
+use toml_edit::visit::Visit;
+
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::markers;
+use crate::urls::{first_forbidden_control, is_forbidden_control};
 
 /// TOML text from a file, and the line of the file its first line is on.
 pub struct TomlSource<'a> {
@@ -32,13 +37,29 @@ impl<'a> TomlSource<'a> {
 
     /// Deserializes the whole text, or explains (with file and line) why it cannot be.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        toml::from_str(self.text).map_err(|e| {
+        let value = toml::from_str(self.text).map_err(|e| {
             let span = e.span();
             let line = span.as_ref().map(|s| self.line(s));
             let at = span.map(|s| self.line_text(s.start)).unwrap_or_default();
             let message = plain_message(e.message(), at, |key| self.first_line_of_key(key));
             Diagnostic::error(self.path, line, message)
-        })
+        })?;
+        // A character no page may hold can only come from an escape (the
+        // file itself is checked when it is read), so look only if there is one.
+        if self.text.contains('\\')
+            && let Ok(document) = toml_edit::Document::parse(self.text)
+        {
+            let mut finder = Forbidden(None);
+            finder.visit_table(document.as_table());
+            if let Some((span, c)) = finder.0 {
+                return Err(Diagnostic::error(
+                    self.path,
+                    Some(self.line(&span)),
+                    forbidden_message(c),
+                ));
+            }
+        }
+        Ok(value)
     }
 
     /// The text of the line of the text holding byte `offset`.
@@ -64,6 +85,37 @@ impl<'a> TomlSource<'a> {
         // A span that ends a line points at its newline; report the line it ends.
         let start = span.start.min(self.text.len());
         self.first_line - 1 + self.index.line(start)
+    }
+}
+
+/// Finds the first string value that holds a character no output may hold.
+struct Forbidden(Option<(Range<usize>, char)>);
+
+impl<'doc> Visit<'doc> for Forbidden {
+    fn visit_string(&mut self, node: &'doc Formatted<String>) {
+        let value = node.value();
+        if self.0.is_none()
+            && let Some(c) = first_forbidden_control(value).or_else(|| {
+                value
+                    .chars()
+                    .find(|&c| c == markers::OPEN || c == markers::CLOSE)
+            })
+        {
+            self.0 = Some((node.span().unwrap_or_default(), c));
+        }
+    }
+}
+
+fn forbidden_message(c: char) -> String {
+    let code = u32::from(c);
+    if is_forbidden_control(c) {
+        format!(
+            "an escape here stands for an invisible control character (U+{code:04X}), which no page, feed or calendar may hold; delete the escape (\\u{code:04X} or similar)"
+        )
+    } else {
+        format!(
+            "an escape here stands for the private-use character U+{code:04X}, which policyweb keeps for itself; delete the escape"
+        )
     }
 }
 
@@ -172,6 +224,25 @@ mod tests {
         assert_eq!(
             err.message,
             "unknown key \"reveiw\"; did you mean \"review\"?"
+        );
+    }
+
+    #[test]
+    fn escapes_for_control_and_marker_characters_are_errors() {
+        for (text, line, word) in [
+            ("title = \"A\"\nreview = \"x\\u0001y\"\n", 3, "U+0001"),
+            ("title = \"A\\rB\\r\\n\"\n", 2, "U+000D"),
+            ("title = \"A\"\n[t]\nreview = [\"\\uE000\"]\n", 4, "U+E000"),
+        ] {
+            let source = TomlSource::new(Path::new("p.md"), text, 2);
+            let err = source.parse::<toml::Table>().unwrap_err();
+            assert_eq!(err.line, Some(line), "{text}");
+            assert!(err.message.contains(word), "{}", err.message);
+        }
+        let source = TomlSource::new(Path::new("p.md"), "title = 'a\\u0001'\n", 2);
+        assert!(
+            source.parse::<toml::Table>().is_ok(),
+            "a literal string has no escapes"
         );
     }
 

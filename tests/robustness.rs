@@ -900,7 +900,7 @@ fn hostile_values_are_escaped_everywhere_they_land() {
         "&lt;script&gt;\nalert('block');\n&lt;/script&gt;",
         "<iframe src=\"https://forms.example/form\" title=\"Form\"></iframe>",
         "<iframe></iframe>",
-        "<p><abbr title=\"x&quot; onmouseover=&quot;alert('abbr')\">DSL</abbr></p>",
+        "<p><abbr title=\"x&quot; onmouseover=&quot;alert(&#39;abbr&#39;)\">DSL</abbr></p>",
         "<section id=\"safe-anchor\"",
         "<h2>&lt;img src=x onerror=alert('heading2')&gt; second</h2>",
         "alt=\"alt&quot; onerror=&quot;alert(&#39;alt&#39;)\"",
@@ -919,7 +919,7 @@ fn hostile_values_are_escaped_everywhere_they_land() {
         "./policies/hostile.md:29: warning: removed src from <iframe>",
         "./policies/hostile.md:31: warning: removed onclick from <abbr>",
         "./policies/hostile.md:33: warning: raw HTML <script> is shown as text",
-        "./policies/hostile.md:35: warning: a javascript: link was removed",
+        "./policies/hostile.md:35: warning: a link was removed: a javascript: address",
         "./policies/hostile.md:37: warning: an image with a script or data: address was removed",
         "./policies/hostile.md:48: warning: raw HTML <script> is shown as text",
     ] {
@@ -948,7 +948,7 @@ fn script_addresses_in_front_matter_and_data_are_errors() {
         run.diagnostics(),
         [
             "./data/age-limits.toml:6: error: source of \"A\" must be a web address starting with https://, not \" data:text/html,x\"",
-            "./policies/gamma.md:4: error: \"javascript:alert(1)\" is not an address a web page may link to (it would run code or embed data); give the https:// address",
+            "./policies/gamma.md:4: error: \"javascript:alert(1)\": a javascript: address may not be published (only http, https, mailto, tel and addresses within the site; javascript: could run code or embed data); give the https:// address",
         ],
         "{}",
         run.stderr

@@ -18,6 +18,7 @@ use pulldown_cmark_escape::escape_html;
 
 use super::Item;
 use crate::diagnostics::{Diagnostics, Kind};
+use crate::{markers, urls};
 
 /// The tags kept by default: harmless inline formatting and disclosure widgets.
 pub const DEFAULT_ALLOWED: [&str; 9] = [
@@ -34,8 +35,8 @@ const SAFE_ATTRIBUTES: [&str; 4] = ["title", "lang", "dir", "class"];
 /// inline document (which would run in the site's own origin).
 const UNSAFE_ATTRIBUTES: [&str; 2] = ["style", "srcdoc"];
 
-/// Attributes that hold a URL.
-const URL_ATTRIBUTES: [&str; 9] = [
+/// Attributes that hold a URL (besides any `…:href`, and `srcset`'s list).
+const URL_ATTRIBUTES: [&str; 17] = [
     "href",
     "src",
     "action",
@@ -44,8 +45,28 @@ const URL_ATTRIBUTES: [&str; 9] = [
     "cite",
     "data",
     "background",
-    "xlink:href",
+    "ping",
+    "longdesc",
+    "manifest",
+    "icon",
+    "codebase",
+    "archive",
+    "classid",
+    "profile",
+    "usemap",
 ];
+
+/// Attributes that hold a list of image candidates, each starting with a URL.
+const SRCSET_ATTRIBUTES: [&str; 2] = ["srcset", "imagesrcset"];
+
+/// Why the URL (or URLs) in `attribute`'s decoded `value` may not be published, if so.
+fn url_refusal(attribute: &str, value: &str) -> Option<urls::Refusal> {
+    if SRCSET_ATTRIBUTES.contains(&attribute) {
+        return urls::srcset_urls(value).find_map(|url| urls::check(url).err());
+    }
+    let holds_url = URL_ATTRIBUTES.contains(&attribute) || attribute.ends_with(":href");
+    holds_url.then(|| urls::check(value).err()).flatten()
+}
 
 /// How deeply kept tags may nest; deeper ones are shown as text, which keeps
 /// every step of the pass bounded whatever the input.
@@ -57,81 +78,67 @@ const VOID: [&str; 13] = [
     "wbr",
 ];
 
-/// Whether `url` may be published in a link or an attribute: not a script
-/// (`javascript:`, `vbscript:`) and not embedded data (`data:`).
-pub fn is_safe_url(url: &str) -> bool {
-    let squeezed: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    !["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|scheme| squeezed.starts_with(scheme))
-}
-
-/// `value` with the character references a browser decodes in an attribute
-/// (`&#106;`, `&#x6A`, `&colon;`…) decoded, so that a script address cannot
-/// hide behind them.
-fn decode_references(value: &str) -> String {
-    const NAMED: [(&str, char); 8] = [
-        ("colon", ':'),
-        ("tab", '\t'),
-        ("newline", '\n'),
-        ("amp", '&'),
-        ("sol", '/'),
-        ("period", '.'),
-        ("lpar", '('),
-        ("rpar", ')'),
-    ];
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let (decoded, used) = if let Some(number) = rest.strip_prefix('#') {
-            let (digits, radix, skip) = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => (hex, 16, 2),
-                None => (number, 10, 1),
-            };
-            let len = digits
-                .find(|c: char| !c.is_digit(radix))
-                .unwrap_or(digits.len());
-            let code = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
-            let semicolon = usize::from(digits[len..].starts_with(';'));
-            match code.and_then(char::from_u32) {
-                Some(c) if len > 0 => (Some(c), skip + len + semicolon),
-                _ => (None, 0),
-            }
-        } else {
-            NAMED
-                .iter()
-                .find(|(name, _)| {
-                    rest.get(..name.len())
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                })
-                .map_or((None, 0), |(name, c)| {
-                    (
-                        Some(*c),
-                        name.len() + usize::from(rest[name.len()..].starts_with(';')),
-                    )
-                })
-        };
-        match decoded {
-            Some(c) => out.push(c),
-            None => out.push('&'),
-        }
-        rest = &rest[used..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The error for a link address in front matter or data that [`is_safe_url`] refuses.
-pub fn unsafe_url(url: &str) -> String {
+/// The error for a link address in front matter or data that [`urls::check`] refuses.
+pub fn unsafe_url(url: &str, refusal: &urls::Refusal) -> String {
     format!(
-        "\"{url}\" is not an address a web page may link to (it would run code or embed data); give the https:// address"
+        "\"{}\": {refusal}; give the https:// address",
+        url.escape_debug()
+    )
+}
+
+/// `text` (from a source) with what no page may hold replaced by U+FFFD:
+/// control characters (see [`urls::is_forbidden_control`]), the characters
+/// that open and close markers, and those characters percent-encoded (which
+/// a link's address would otherwise carry into a marker). Returns the first
+/// control character found, for the warning.
+pub(crate) fn scrub(text: &str) -> Option<(String, Option<char>)> {
+    let control = urls::first_forbidden_control(text);
+    let percent = text.contains('%') && {
+        let lower = text.to_ascii_lowercase();
+        lower.contains("%ee%80%80") || lower.contains("%ee%80%81")
+    };
+    if control.is_none() && !percent && !text.contains([markers::OPEN, markers::CLOSE]) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
+        if (urls::is_forbidden_control(c) && !line_end) || c == markers::OPEN || c == markers::CLOSE
+        {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+    }
+    if percent {
+        let lower = out.to_ascii_lowercase();
+        let mut rebuilt = String::with_capacity(out.len());
+        let mut at = 0;
+        while let Some(found) = lower[at..].find("%ee%80%8") {
+            let start = at + found;
+            let tail = &lower[start + 8..];
+            if tail.starts_with('0') || tail.starts_with('1') {
+                rebuilt.push_str(&out[at..start]);
+                rebuilt.push_str("%EF%BF%BD");
+                at = start + 9;
+            } else {
+                rebuilt.push_str(&out[at..start + 8]);
+                at = start + 8;
+            }
+        }
+        rebuilt.push_str(&out[at..]);
+        out = rebuilt;
+    }
+    Some((out, control))
+}
+
+/// The warning for a control character that a character reference or an
+/// escape put in a source.
+pub(crate) fn control_warning(c: char) -> String {
+    format!(
+        "an invisible control character (U+{:04X}) written as a character reference or escape was replaced with \u{FFFD}; delete it",
+        u32::from(c)
     )
 }
 
@@ -244,35 +251,6 @@ fn tag(text: &str) -> Option<(Piece<'_>, usize)> {
     }
 }
 
-/// `value` made safe inside a double-quoted attribute, keeping entities.
-fn attribute_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for (i, c) in value.char_indices() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' if !starts_entity(&value[i..]) => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Whether `text` starts with a character reference (`&amp;`, `&#39;`, `&#x27;`).
-fn starts_entity(text: &str) -> bool {
-    let body = &text[1..];
-    let end = body.find(';').unwrap_or(0);
-    let name = &body[..end];
-    end > 0
-        && end < 32
-        && (name.chars().all(|c| c.is_ascii_alphanumeric())
-            || name.strip_prefix('#').is_some_and(|n| {
-                let digits = n.strip_prefix(['x', 'X']).unwrap_or(n);
-                !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
-            }))
-}
-
 /// A kept tag that is open, and the Markdown nesting depth it opened at.
 struct Open {
     name: String,
@@ -305,7 +283,22 @@ impl Cleaner<'_> {
             counted = offset;
             let line = line + newlines;
             match piece {
-                Piece::Text(text) => out.push_str(text),
+                Piece::Text(text) => {
+                    let decoded = urls::decode_text(text);
+                    match scrub(&decoded) {
+                        Some((scrubbed, found)) => {
+                            if let Some(c) = found {
+                                self.diagnostics
+                                    .warning(self.path, Some(line), Kind::ControlCharacter, control_warning(c));
+                            }
+                            let _ = escape_html(&mut out, &scrubbed);
+                        }
+                        None if text.contains('&') => {
+                            let _ = escape_html(&mut out, &decoded);
+                        }
+                        None => out.push_str(text),
+                    }
+                }
                 Piece::Comment(true) => {}
                 Piece::Comment(false) => self.diagnostics.warning(
                     self.path,
@@ -377,16 +370,18 @@ impl Cleaner<'_> {
         let default = DEFAULT_ALLOWED.contains(&name);
         let mut removed = Vec::new();
         let _ = write!(out, "<{name}");
+        let mut control = None;
         for (attribute, value) in attributes {
+            let value = value.map(urls::decode_attribute);
             let keep = if default {
                 SAFE_ATTRIBUTES.contains(&attribute.as_str())
                     || (name == "details" && attribute == "open")
             } else {
-                let script_url = URL_ATTRIBUTES.contains(&attribute.as_str())
-                    && value.is_some_and(|v| !is_safe_url(&decode_references(v)));
                 !(attribute.starts_with("on")
                     || UNSAFE_ATTRIBUTES.contains(&attribute.as_str())
-                    || script_url)
+                    || value
+                        .as_deref()
+                        .is_some_and(|v| url_refusal(&attribute, v).is_some()))
             };
             if !keep {
                 removed.push(attribute);
@@ -394,12 +389,29 @@ impl Cleaner<'_> {
             }
             match value {
                 Some(value) => {
-                    let _ = write!(out, " {attribute}=\"{}\"", attribute_value(value));
+                    let value = match scrub(&value) {
+                        Some((scrubbed, found)) => {
+                            control = control.or(found);
+                            scrubbed
+                        }
+                        None => value,
+                    };
+                    let _ = write!(out, " {attribute}=\"");
+                    let _ = escape_html(&mut *out, &value);
+                    out.push('"');
                 }
                 None => {
                     let _ = write!(out, " {attribute}");
                 }
             }
+        }
+        if let Some(c) = control {
+            self.diagnostics.warning(
+                self.path,
+                Some(line),
+                Kind::ControlCharacter,
+                control_warning(c),
+            );
         }
         out.push('>');
         if !removed.is_empty() {
@@ -506,6 +518,7 @@ pub(super) fn clean<'a>(
     let mut events = events.into_iter().peekable();
     while let Some((event, line)) = events.next() {
         last_line = line;
+        let event = scrub_event(event, path, line, c.diagnostics);
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 let mut block = String::new();
@@ -559,6 +572,71 @@ pub(super) fn clean<'a>(
     out
 }
 
+/// `event` with every string from the source passed through [`scrub`], and
+/// a warning for the first control character found.
+fn scrub_event<'a>(event: Event<'a>, path: &Path, line: usize, d: &mut Diagnostics) -> Event<'a> {
+    let mut control = None;
+    let mut s = |text: CowStr<'a>| match scrub(&text) {
+        Some((scrubbed, found)) => {
+            control = control.or(found);
+            CowStr::from(scrubbed)
+        }
+        None => text,
+    };
+    let event = match event {
+        Event::Text(t) => Event::Text(s(t)),
+        Event::Code(t) => Event::Code(s(t)),
+        Event::FootnoteReference(t) => Event::FootnoteReference(s(t)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: s(dest_url),
+            title: s(title),
+            id: s(id),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: s(dest_url),
+            title: s(title),
+            id: s(id),
+        }),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level,
+            id: id.map(&mut s),
+            classes: classes.into_iter().map(&mut s).collect(),
+            attrs: attrs
+                .into_iter()
+                .map(|(k, v)| (s(k), v.map(&mut s)))
+                .collect(),
+        }),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(s(label)))
+        }
+        Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => Event::Start(
+            Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(s(info))),
+        ),
+        other => other,
+    };
+    if let Some(c) = control {
+        d.warning(path, Some(line), Kind::ControlCharacter, control_warning(c));
+    }
+    event
+}
+
 /// `tag`, with an image's script or data URL removed.
 fn safe_image<'a>(tag: Tag<'a>, path: &Path, line: usize, d: &mut Diagnostics) -> Tag<'a> {
     match tag {
@@ -567,7 +645,7 @@ fn safe_image<'a>(tag: Tag<'a>, path: &Path, line: usize, d: &mut Diagnostics) -
             dest_url,
             title,
             id,
-        } if !is_safe_url(&dest_url) => {
+        } if !urls::is_safe(&dest_url) => {
             d.warning(
                 path,
                 Some(line), Kind::UnsafeLink,
@@ -797,16 +875,6 @@ mod tests {
 
     #[test]
     fn references_cannot_hide_a_script_address() {
-        for (value, decoded) in [
-            ("&#106;avascript:x", "javascript:x"),
-            ("&#x6A;avascript:x", "javascript:x"),
-            ("&#106avascript&colon;x", "javascript:x"),
-            ("java&Tab;script&#58x", "java\tscript:x"),
-            ("a?b=1&amp;c=2&d", "a?b=1&c=2&d"),
-            ("&#xFFFFFFFFF;&#;&", "&#xFFFFFFFFF;&#;&"),
-        ] {
-            assert_eq!(decode_references(value), decoded, "{value}");
-        }
         let (html, _) = render(
             "<iframe src=\"&#106;ava&#x09;script&colon;alert(1)\" title=\"t\"></iframe>\n",
             &["iframe"],
@@ -815,25 +883,7 @@ mod tests {
     }
 
     #[test]
-    fn script_urls_are_unsafe() {
-        for url in [
-            "javascript:x",
-            " JavaScript:x",
-            "java\tscript:x",
-            "vbscript:x",
-            "DATA:text/html,x",
-        ] {
-            assert!(!is_safe_url(url), "{url}");
-        }
-        for url in [
-            "https://x",
-            "mailto:a@b",
-            "../x.html",
-            "#a",
-            "javascripts/x.js",
-        ] {
-            assert!(is_safe_url(url), "{url}");
-        }
+    fn script_images_are_removed() {
         let (html, warnings) = render(
             "![x](javascript:alert(1)) ![y](data:image/png;base64,AA)",
             &[],

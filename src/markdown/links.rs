@@ -148,16 +148,14 @@ fn rewrite_url(
     found: &mut Found,
 ) -> Option<String> {
     let trimmed = url.trim();
-    let scheme = trimmed
-        .split_once(':')
-        .map(|(s, _)| s.to_ascii_lowercase())
-        .unwrap_or_default();
-    if scheme == "javascript" || scheme == "vbscript" || scheme == "data" {
+    if LinkTarget::parse(trimmed).is_none()
+        && let Err(refusal) = crate::urls::check(url)
+    {
         diagnostics.warning(
             path,
             Some(line),
             Kind::UnsafeLink,
-            format!("a {scheme}: link was removed (links may not run code or embed data)"),
+            format!("a link was removed: {refusal}"),
         );
         return Some("#".to_string());
     }
@@ -283,7 +281,7 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .any(|l| l.contains("javascript: link was removed"))
+                .any(|l| l.contains("a link was removed: a javascript: address"))
         );
         assert!(body.intro.contains("href=\"https://example.org\""));
         assert!(!body.intro.contains("javascript"));

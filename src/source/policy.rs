@@ -10,7 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::html::{is_safe_url, unsafe_url};
+use crate::markdown::html::unsafe_url;
 use crate::markdown::{self, Body, TermMatcher};
 use crate::suggest;
 use crate::tomlfile::TomlSource;
@@ -308,8 +308,8 @@ fn build(
             match r.into_inner() {
                 RelatedInput::Id(id) => Related::Policy { id, line },
                 RelatedInput::Link(link) => {
-                    if !is_safe_url(&link.url) {
-                        diagnostics.error(path, Some(line), unsafe_url(&link.url));
+                    if let Err(refusal) = crate::urls::check(&link.url) {
+                        diagnostics.error(path, Some(line), unsafe_url(&link.url, &refusal));
                     }
                     Related::External(link)
                 }
