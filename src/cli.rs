@@ -1,4 +1,4 @@
-//! The command line: `build`, `serve`, `check` and `new`, each returning an exit code
+//! The command line: `build`, `serve`, `check`, `import`, `approve` and `new`, each returning an exit code
 //! (0 success, 1 content errors, 2 bad usage).
 
 use std::io::Write;
@@ -14,6 +14,7 @@ use crate::build::{self, BuildOptions};
 use crate::check;
 use crate::dates;
 use crate::diagnostics::Diagnostics;
+use crate::import::{self, ImportOptions};
 use crate::scaffold;
 use crate::serve::{self, ServeOptions};
 
@@ -104,6 +105,27 @@ pub enum Command {
         /// The site folder (holding site.toml).
         #[arg(long, default_value = ".")]
         site: PathBuf,
+    },
+    /// Turn a school's existing policies (Word .docx, .doc, .odt, PDF, web
+    /// pages, text) into draft sources in SITE/policies/, with a report of
+    /// what was found and what to check by hand.
+    Import {
+        /// The files to import, or folders of them.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The draft's id (its file name) when importing one file
+        /// [default: from the title].
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Replace a draft or policy that already has that id.
+        #[arg(long)]
+        force: bool,
+        /// Print the report and the drafts; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Create a small working site to start from.
     New {
@@ -245,6 +267,19 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Import {
+            files,
+            site,
+            id,
+            force,
+            dry_run,
+        } => import::run(&ImportOptions {
+            files,
+            site,
+            id,
+            force,
+            dry_run,
+        }),
         Command::New { site } => match scaffold::create(&site) {
             Ok(()) => {
                 eprintln!(

@@ -20,6 +20,7 @@ pub mod contrast;
 pub mod data;
 pub mod dates;
 pub mod diagnostics;
+pub mod import;
 pub mod manifest;
 pub mod markdown;
 pub mod markers;
