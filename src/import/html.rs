@@ -1,11 +1,9 @@
 //! Saved web pages (.html) into a [`Document`]: headings, paragraphs, list
 //! items (with their nesting and `type`), tables, bold, italic and links
 //! read from the tags; scripts, styles and comments are skipped, and
-//! character references decoded with quick-xml's HTML5 table. Text outside
+//! character references decoded as a browser does ([`crate::urls`]). Text outside
 //! any block (a page that is one long `<pre>` or bare text) is read as
 //! plain text, by [`super::text`].
-
-use quick_xml::escape::resolve_html5_entity;
 
 use super::doc::{Block, Document, Kind, Marker, Span, is_linkable, plain};
 
@@ -95,45 +93,14 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
                 (),
             ),
         };
-        return Some(decode(value));
+        return Some(crate::urls::decode_attribute(value));
     }
     None
 }
 
-/// `text` with its character references decoded.
-pub fn decode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp + 1..];
-        let end = tail.find(';').filter(|&e| e <= 32);
-        let decoded = end.and_then(|e| {
-            let name = &tail[..e];
-            let c = if let Some(num) = name.strip_prefix('#') {
-                let n = match num.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => num.parse().ok(),
-                };
-                n.and_then(char::from_u32).map(String::from)
-            } else {
-                resolve_html5_entity(name).map(String::from)
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push_str(&c);
-                rest = &tail[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// `text` with its character references decoded as a browser decodes them.
+fn decode(text: &str) -> String {
+    crate::urls::decode_text(text)
 }
 
 #[derive(Debug, Default)]
