@@ -200,7 +200,7 @@ fn pupils_view_leads_with_their_summary_and_drops_the_metadata() {
 }
 
 #[test]
-fn landing_page_gathers_every_policy_for_that_reader() {
+fn landing_page_lists_each_policy_with_links_to_the_readers_own_sections() {
     let site = Site::new(&[
         ("site.toml", "school = \"S\"\n"),
         ("policies/trips.md", POLICY),
@@ -211,6 +211,52 @@ fn landing_page_gathers_every_policy_for_that_reader() {
     ]);
     assert_eq!(site.build(&[]).code, 0);
     let parents = site.page("for/parents/index.html");
+    // A card: the title linking to the reader's view, their summary, and
+    // their own sections as links into that view, never the sections' text.
+    assert!(parents.contains("<h3><a href=\"trips/index.html\">Trips Policy</a></h3>"));
+    assert!(parents.contains("<p>We ask your permission before every trip.</p>"));
+    assert!(parents.contains(
+        "<ul class=\"card-sections\">\n<li><a href=\"trips/index.html#permission\">Permission</a></li>\n</ul>"
+    ));
+    assert!(
+        !parents.contains("Sign the form."),
+        "a section's text on the landing page"
+    );
+    assert!(!parents.contains("Everyone learns outside the classroom."));
+    assert!(
+        !parents.contains("data-audiences"),
+        "sections in full on the landing page"
+    );
+    assert!(
+        !parents.contains("Staffroom Rules"),
+        "a staff-only policy is listed for parents"
+    );
+    assert!(
+        parents.contains("<a href=\"all/index.html\">"),
+        "the handbook is linked"
+    );
+    let staff = site.page("for/staff/index.html");
+    // A policy with no section for staff in particular offers its sections.
+    assert!(staff.contains("<li><a href=\"staffroom/index.html#kettle\">Kettle</a></li>"));
+    assert!(!staff.contains("Descale it."));
+    let home = site.page("index.html");
+    assert!(home.contains("I am a parent or carer"));
+    assert!(home.contains("href=\"for/pupils/index.html\""));
+    assert_eq!(broken_links(&site.root().join("public")), Vec::new());
+}
+
+#[test]
+fn the_handbook_gathers_every_policy_for_that_reader_in_full() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        ("policies/trips.md", POLICY),
+        (
+            "policies/staffroom.md",
+            "+++\ntitle = \"Staffroom Rules\"\naudiences = [\"staff\"]\n+++\n\n## Kettle\n\nDescale it.\n",
+        ),
+    ]);
+    assert_eq!(site.build(&[]).code, 0);
+    let parents = site.page("for/parents/all/index.html");
     assert!(parents.contains("We ask your permission before every trip."));
     assert!(parents.contains("Sign the form."));
     assert!(parents.contains("Everyone learns outside the classroom."));
@@ -218,20 +264,37 @@ fn landing_page_gathers_every_policy_for_that_reader() {
         !parents.contains("Inherits staff and governors."),
         "staff-only text leaked"
     );
-    assert!(
-        !parents.contains("Staffroom Rules"),
-        "a staff-only policy is listed for parents"
-    );
+    assert!(!parents.contains("Staffroom Rules"));
     // Sections link back to their place in the full policy.
-    assert!(parents.contains("href=\"../../policies/trips/index.html#permission\""));
+    assert!(parents.contains("href=\"../../../policies/trips/index.html#permission\""));
     // Ids are prefixed so that several policies can share the page.
     assert!(parents.contains("<section id=\"trips--permission\""));
-    let staff = site.page("for/staff/index.html");
+    assert!(
+        parents.contains("href=\"../../../for/parents/index.html\""),
+        "back to the landing page"
+    );
+    let staff = site.page("for/staff/all/index.html");
     assert!(staff.contains("Descale it."));
-    let home = site.page("index.html");
-    assert!(home.contains("I am a parent or carer"));
-    assert!(home.contains("href=\"for/pupils/index.html\""));
     assert_eq!(broken_links(&site.root().join("public")), Vec::new());
+}
+
+#[test]
+fn a_policy_may_not_take_the_handbooks_folder_as_its_id() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        (
+            "policies/all.md",
+            "+++\ntitle = \"All\"\n+++\n\n## A\n\nText.\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("policies/all.md:1: error: a policy may not have the id \"all\""),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -322,4 +385,81 @@ fn tagging_mistakes_are_errors_with_file_and_line() {
         lines[3].starts_with("./policies/p.md:14: error: unknown heading attribute \"audiance\"")
     );
     assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn a_policy_for_pupils_without_their_summary_is_a_warning_naming_the_file() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        (
+            "policies/lunch.md",
+            "+++\ntitle = \"Lunch Policy\"\nsummary = \"How we manage the midday meal service.\"\n+++\n\n## Food\n\nHot meals.\n",
+        ),
+        (
+            "policies/staffroom.md",
+            "+++\ntitle = \"Staffroom Rules\"\naudiences = [\"staff\"]\n+++\n\n## Kettle\n\nDescale it.\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("[no-pupil-summary]"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains(
+            "policies/lunch.md:1: warning: this policy is for pupils but has no summary written for them"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].contains("add `pupils = \"...\"` under [summaries]"));
+}
+
+#[test]
+fn an_audience_may_know_a_policy_by_its_own_title() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        (
+            "policies/trips.md",
+            &POLICY.replacen(
+                "[summaries]",
+                "[titles]\npupils = \"Going on a trip\"\n\n[summaries]",
+                1,
+            ),
+        ),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pupils = site.page("for/pupils/index.html");
+    assert!(pupils.contains("<h3><a href=\"trips/index.html\">Going on a trip</a></h3>"));
+    assert!(
+        site.page("for/pupils/all/index.html")
+            .contains(">Going on a trip</h2>")
+    );
+    assert!(
+        site.page("for/parents/index.html")
+            .contains(">Trips Policy</a></h3>")
+    );
+    let bad = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        (
+            "policies/trips.md",
+            &POLICY.replacen(
+                "[summaries]",
+                "[titles]\npupil = \"Trips\"\n\n[summaries]",
+                1,
+            ),
+        ),
+    ]);
+    let run = bad.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: [titles] names unknown audience \"pupil\""),
+        "{}",
+        run.stderr
+    );
 }

@@ -105,7 +105,7 @@ fn the_corpus_builds_without_errors_and_uses_every_feature() {
     let sink = MemorySink::new();
     build::render_into(&loaded, &sink, &mut d).unwrap();
     let files = sink.into_files();
-    let landing = String::from_utf8(files["for/parents/index.html"].clone()).unwrap();
+    let landing = String::from_utf8(files["for/parents/all/index.html"].clone()).unwrap();
     assert!(landing.contains("data-audiences=\""));
     assert!(files.keys().any(|k| k.starts_with("for/pupils/")));
     let with_ages = files

@@ -111,7 +111,10 @@ fn every_error_is_reported_with_file_and_line_and_nothing_is_written() {
             "policies/a.md",
             "+++\ntitle = \"A\"\nreveiw = \"Spring 2027\"\n+++\n\nText.\n",
         ),
-        ("policies/b.md", "+++\nsummary = \"No title\"\n+++\n"),
+        (
+            "policies/b.md",
+            "+++\nsummary = \"No title\"\naudiences = [\"staff\"]\n+++\n",
+        ),
         (
             "policies/c.md",
             "+++\ntitle = \"C\"\nreview = \"Spring\"\n+++\n",

@@ -1,6 +1,8 @@
 //! What templates see: small serializable views of the site model, with every
 //! URL already made relative to the page being rendered.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::audiences::AudienceSet;
@@ -204,40 +206,46 @@ pub struct CategoryView<'a> {
 
 /// The policies grouped by category, categories by name, uncategorised last.
 pub fn categories<'a>(site: &'a Site, root: &str) -> Vec<CategoryView<'a>> {
-    let mut names: Vec<&str> = site
-        .policies
-        .iter()
-        .filter_map(|p| p.source.category.as_deref())
-        .collect();
-    names.sort_by_key(|n| n.to_lowercase());
-    names.dedup();
-    let mut groups: Vec<CategoryView> = names
+    by_category(site.policies.iter())
         .into_iter()
-        .map(|name| CategoryView {
+        .map(|(name, policies)| CategoryView {
             name,
-            policies: site
-                .policies
-                .iter()
-                .filter(|p| p.source.category.as_deref() == Some(name))
+            policies: policies
+                .into_iter()
                 .map(|p| PolicyCard::new(p, root))
                 .collect(),
         })
-        .collect();
-    let other: Vec<PolicyCard> = site
-        .policies
-        .iter()
-        .filter(|p| p.source.category.is_none())
-        .map(|p| PolicyCard::new(p, root))
+        .collect()
+}
+
+/// `policies` grouped by category, keeping their order within each group:
+/// categories by name, then the uncategorised ones ("Other policies", or
+/// "Policies" when no policy has a category).
+pub fn by_category<'a>(
+    policies: impl Iterator<Item = &'a Policy>,
+) -> Vec<(&'a str, Vec<&'a Policy>)> {
+    let mut named: BTreeMap<(String, &'a str), Vec<&'a Policy>> = BTreeMap::new();
+    let mut other = Vec::new();
+    for policy in policies {
+        match policy.source.category.as_deref() {
+            Some(name) => named
+                .entry((name.to_lowercase(), name))
+                .or_default()
+                .push(policy),
+            None => other.push(policy),
+        }
+    }
+    let mut groups: Vec<(&str, Vec<&Policy>)> = named
+        .into_iter()
+        .map(|((_, name), policies)| (name, policies))
         .collect();
     if !other.is_empty() {
-        groups.push(CategoryView {
-            name: if groups.is_empty() {
-                "Policies"
-            } else {
-                "Other policies"
-            },
-            policies: other,
-        });
+        let name = if groups.is_empty() {
+            "Policies"
+        } else {
+            "Other policies"
+        };
+        groups.push((name, other));
     }
     groups
 }

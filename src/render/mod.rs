@@ -8,6 +8,7 @@ pub mod compliance;
 pub mod context;
 pub mod feed;
 pub mod glossary;
+pub mod landing;
 pub mod linkcheck;
 pub mod shortcodes;
 pub mod sitemap;
@@ -26,7 +27,7 @@ use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Body;
 use crate::output::Sink;
-use crate::site::Site;
+use crate::site::{self, Site};
 
 use body::{BodyOptions, PageLinks};
 use context::{AudienceView, PolicyCard, PolicyView, SiteView};
@@ -39,8 +40,11 @@ pub enum PageKind {
     Home,
     /// `policies/<id>/index.html`, by policy index.
     Policy(usize),
-    /// `for/<audience>/index.html`, by audience index.
+    /// `for/<audience>/index.html`: the audience's landing page of cards, by audience index.
     Audience(usize),
+    /// `for/<audience>/all/index.html`: every policy's part for the audience
+    /// in full, a printable handbook, by audience index.
+    Handbook(usize),
     /// `for/<audience>/<id>/index.html`: (audience, policy).
     View(usize, usize),
     /// `<page>/index.html`, by page index.
@@ -120,8 +124,24 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
             pages.extend(policy.views.indices().map(|a| PageKind::ViewChanges(a, i)));
         }
     }
-    pages.extend((0..site.config.audiences.len()).map(PageKind::Audience));
+    for a in 0..site.config.audiences.len() {
+        pages.push(PageKind::Audience(a));
+        if has_handbook(site, a) {
+            pages.push(PageKind::Handbook(a));
+        }
+    }
     pages
+}
+
+/// Above this many policies for one audience, the audience gets no handbook
+/// (`for/<audience>/all/`): a trust with thousands of policies would get a
+/// page of hundreds of megabytes, too big to build in memory or to read.
+pub const HANDBOOK_LIMIT: usize = 100;
+
+/// Whether audience `a` gets a handbook: some policy, and not too many, has a part for them.
+pub fn has_handbook(site: &Site, a: usize) -> bool {
+    let count = site.policies.iter().filter(|p| p.views.contains(a)).count();
+    (1..=HANDBOOK_LIMIT).contains(&count)
 }
 
 /// Renders and writes every page and the theme's files; returns how many files were written.
@@ -133,13 +153,13 @@ pub fn render_site(
 ) -> Result<usize, Diagnostics> {
     let renderer = Renderer::new(site, templates)?;
     let mut pages = pages(site);
-    // The pages that gather every policy (the audience landing pages, the
-    // home page and the tracker) take longest: start them first, so that no
-    // thread is left alone with one at the end.
+    // The pages that gather every policy (the handbooks, the audience
+    // landing pages, the home page and the tracker) take longest: start them
+    // first, so that no thread is left alone with one at the end.
     pages.sort_by_key(|p| {
         !matches!(
             p,
-            PageKind::Audience(_) | PageKind::Home | PageKind::Reviews
+            PageKind::Handbook(_) | PageKind::Audience(_) | PageKind::Home | PageKind::Reviews
         )
     });
     let mut failures: Vec<Diagnostic> = pages
@@ -179,30 +199,18 @@ pub struct Renderer<'a> {
     base_contexts: Vec<(String, Context)>,
 }
 
-/// Above this many policies, an audience's landing page lists each policy's
-/// sections for that audience as links to its view, instead of showing them
-/// in full: a trust with thousands of policies would otherwise get landing
-/// pages of hundreds of megabytes, too big to build in memory or to read.
-pub const FULL_LANDING_LIMIT: usize = 100;
-
+/// One policy in an audience's handbook: its part for that reader in full.
 #[derive(Serialize)]
 struct Entry<'a> {
     #[serde(flatten)]
     card: PolicyCard<'a>,
+    /// The title this reader knows the policy by.
+    audience_title: &'a str,
     view_url: String,
     audience_summary: Option<&'a str>,
-    /// The sections in full (empty on a compact landing page).
+    /// The sections in full.
     body: String,
     footnotes: String,
-    /// The top-level sections as links (on a compact landing page only).
-    sections: Vec<SectionLink<'a>>,
-}
-
-/// A link to one section of an audience's view of a policy.
-#[derive(Serialize)]
-struct SectionLink<'a> {
-    title: &'a str,
-    url: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -254,6 +262,10 @@ impl<'a> Renderer<'a> {
                 "../../".into(),
             ),
             PageKind::Audience(a) => (format!("for/{}/index.html", audience(a)), "../../".into()),
+            PageKind::Handbook(a) => (
+                format!("for/{}/{}/index.html", audience(a), site::HANDBOOK_FOLDER),
+                "../../../".into(),
+            ),
             PageKind::View(a, i) => (
                 format!("for/{}/{}/index.html", audience(a), site.policies[i].id()),
                 "../../../".into(),
@@ -399,22 +411,19 @@ impl<'a> Renderer<'a> {
                 "policy.html"
             }
             PageKind::Audience(a) => {
-                links.audience = Some(a);
                 let audience = &site.config.audiences[a];
-                let count = site.policies.iter().filter(|p| p.views.contains(a)).count();
-                let compact = count > FULL_LANDING_LIMIT;
-                let entries = self.audience_entries(a, &links, compact);
-                size_hint += entries
-                    .iter()
-                    .map(|e| e.body.len() + e.footnotes.len() + 1024)
-                    .sum::<usize>();
+                let groups = landing::groups(site, a);
+                size_hint += groups.iter().map(|g| g.cards.len() * 1024).sum::<usize>();
                 context.insert("audience", &AudienceView::new(audience, &root));
                 context.insert(
                     "recent_changes",
                     &versions::recent_changes(site, &root, Some(a)),
                 );
-                context.insert("entries", &entries);
-                context.insert("compact", &compact);
+                context.insert("groups", &groups);
+                context.insert(
+                    "handbook_url",
+                    &has_handbook(site, a).then(|| format!("{}/index.html", site::HANDBOOK_FOLDER)),
+                );
                 context.insert("page_title", &audience.label);
                 context.insert("description", &audience.description);
                 context.insert("breadcrumbs", &context::crumbs(&root, &[], &audience.label));
@@ -428,6 +437,25 @@ impl<'a> Renderer<'a> {
                     context.insert("ages", &table);
                 }
                 "audience.html"
+            }
+            PageKind::Handbook(a) => {
+                links.audience = Some(a);
+                let audience = &site.config.audiences[a];
+                let entries = self.handbook_entries(a, &links);
+                size_hint += entries
+                    .iter()
+                    .map(|e| e.body.len() + e.footnotes.len() + 1024)
+                    .sum::<usize>();
+                let view = AudienceView::new(audience, &root);
+                let title = format!("{}: every policy in full", audience.label);
+                context.insert(
+                    "breadcrumbs",
+                    &context::crumbs(&root, &[(view.label, view.url.clone())], "In full"),
+                );
+                context.insert("audience", &view);
+                context.insert("entries", &entries);
+                context.insert("page_title", &title);
+                "handbook.html"
             }
             PageKind::Page(i) => {
                 let page = &site.pages[i];
@@ -642,37 +670,23 @@ impl<'a> Renderer<'a> {
         Ok((path, html))
     }
 
-    /// The landing-page entries of audience `a`: every policy with a view for
-    /// them, with the sections that apply (in full, or as links when `compact`).
-    fn audience_entries(&self, a: usize, links: &PageLinks, compact: bool) -> Vec<Entry<'a>> {
+    /// The handbook entries of audience `a`: every policy with a view for
+    /// them, with the sections that apply in full.
+    fn handbook_entries(&self, a: usize, links: &PageLinks) -> Vec<Entry<'a>> {
         let site = self.site;
         site.policies
             .iter()
             .enumerate()
             .filter(|(_, p)| p.views.contains(a))
             .map(|(i, policy)| {
-                let (body, footnotes, sections) = if compact {
-                    (
-                        String::new(),
-                        String::new(),
-                        section_links(policy, a, links),
-                    )
-                } else {
-                    let (body, footnotes) = self.entry_sections(i, a, links);
-                    (body, footnotes, Vec::new())
-                };
+                let (body, footnotes) = self.entry_sections(i, a, links);
                 Entry {
                     card: PolicyCard::new(policy, links.root),
+                    audience_title: policy.source.title_for(a),
                     view_url: links.view(a, policy.id(), None),
-                    audience_summary: policy
-                        .source
-                        .summaries
-                        .iter()
-                        .find(|(x, _)| *x == a)
-                        .map(|(_, t)| t.as_str()),
+                    audience_summary: policy.source.summary_for(a),
                     body,
                     footnotes,
-                    sections,
                 }
             })
             .collect()
@@ -731,23 +745,4 @@ fn base_context(site: &Site, root: &str) -> Context {
         context.insert("feed_url", &format!("{root}{}", feed::PATH));
     }
     context
-}
-
-/// The top-level sections of `policy` that audience `a` sees, as links into its view.
-fn section_links<'p>(
-    policy: &'p crate::site::Policy,
-    a: usize,
-    links: &PageLinks,
-) -> Vec<SectionLink<'p>> {
-    policy
-        .body()
-        .sections
-        .iter()
-        .zip(&policy.source.section_audiences)
-        .filter(|(section, set)| section.parent.is_none() && set.contains(a))
-        .map(|(section, _)| SectionLink {
-            title: &section.title_text,
-            url: links.view(a, policy.id(), Some(&section.anchor)),
-        })
-        .collect()
 }

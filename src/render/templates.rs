@@ -19,6 +19,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "audience.html",
         include_str!("../../templates/audience.html"),
     ),
+    (
+        "handbook.html",
+        include_str!("../../templates/handbook.html"),
+    ),
     ("page.html", include_str!("../../templates/page.html")),
     ("reviews.html", include_str!("../../templates/reviews.html")),
     (

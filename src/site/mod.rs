@@ -43,6 +43,10 @@ pub const RESERVED_NAMES: [&str; 10] = [
     "feed",
 ];
 
+/// The folder under `for/<audience>/` that holds that audience's handbook, so
+/// no policy may take it as its id.
+pub const HANDBOOK_FOLDER: &str = "all";
+
 /// A policy in the site: its source plus what the whole site tells about it.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -190,6 +194,17 @@ impl Site {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut policies: Vec<Policy> = Vec::with_capacity(sources.len());
         for source in sources {
+            if source.id == HANDBOOK_FOLDER {
+                diagnostics.error(
+                    &source.path,
+                    Some(source.id_line),
+                    format!(
+                        "a policy may not have the id \"{HANDBOOK_FOLDER}\": each reader's handbook \
+                         is at for/<audience>/{HANDBOOK_FOLDER}/; set `id` to another name"
+                    ),
+                );
+                continue;
+            }
             if let Some(&first) = by_id.get(&source.id) {
                 let first: &Policy = &policies[first];
                 diagnostics.error(
@@ -235,6 +250,7 @@ impl Site {
         site.link_policies(diagnostics);
         site.check_glossary(diagnostics);
         site.check_age_data(diagnostics);
+        site.check_plain_summaries(diagnostics);
         review::overdue_warnings(&site, diagnostics);
         site
     }
@@ -309,6 +325,35 @@ impl Site {
     }
 
     /// Warns when the age data is stale and where prose disagrees with it.
+    /// Warns about each policy for a plain-language audience (pupils) that has
+    /// a summary but none written for them: their view and their landing page
+    /// would show them the adult summary.
+    fn check_plain_summaries(&self, diagnostics: &mut Diagnostics) {
+        for policy in &self.policies {
+            let s = &policy.source;
+            if s.summary.is_none() {
+                continue;
+            }
+            for i in s.audiences.indices() {
+                let audience = &self.config.audiences[i];
+                if audience.plain_language && !s.summaries.iter().any(|(x, _)| *x == i) {
+                    diagnostics.warning(
+                        &s.path,
+                        Some(1),
+                        Kind::NoPupilSummary,
+                        format!(
+                            "this policy is for {label} but has no summary written for them, so \
+                             {label} would be shown the adult summary; add `{id} = \"...\"` \
+                             under [summaries]",
+                            label = audience.label.to_lowercase(),
+                            id = audience.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn check_age_data(&self, diagnostics: &mut Diagnostics) {
         if let Some(data) = &self.data.age_limits {
             data.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);

@@ -38,6 +38,8 @@ struct FrontMatter {
     #[serde(default)]
     summaries: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
+    titles: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
     history: Vec<Spanned<HistoryInput>>,
 }
 
@@ -157,12 +159,33 @@ pub struct PolicySource {
     pub related: Vec<Related>,
     /// Plain-language summaries by audience index.
     pub summaries: Vec<(usize, String)>,
+    /// An audience's own title for the policy, by audience index (`[titles]`).
+    pub titles: Vec<(usize, String)>,
     /// The version history, newest first.
     pub history: Vec<HistoryEntry>,
     /// The parsed body.
     pub body: Body,
     /// Each section's audiences, parallel to `body.sections`.
     pub section_audiences: Vec<AudienceSet>,
+}
+
+impl PolicySource {
+    /// The title audience `a` knows the policy by: its own from `[titles]`, else the title.
+    pub fn title_for(&self, a: usize) -> &str {
+        self.titles
+            .iter()
+            .find(|(x, _)| *x == a)
+            .map_or(&self.title, |(_, t)| t)
+    }
+
+    /// Audience `a`'s summary from `[summaries]`, else the policy's summary.
+    pub fn summary_for(&self, a: usize) -> Option<&str> {
+        self.summaries
+            .iter()
+            .find(|(x, _)| *x == a)
+            .map(|(_, t)| t.as_str())
+            .or(self.summary.as_deref())
+    }
 }
 
 /// Parses one policy file's decoded text, marking the glossary's terms when
@@ -317,22 +340,15 @@ fn build(
         })
         .collect();
 
-    let mut summaries = Vec::new();
-    for (key, text) in front.summaries {
-        match config.audiences.iter().position(|a| &a.id == key.get_ref()) {
-            Some(i) => summaries.push((i, text.trim().to_string())),
-            None => diagnostics.error(
-                path,
-                Some(toml.line(&key.span())),
-                format!(
-                    "[summaries] names unknown audience \"{}\"{}",
-                    key.get_ref(),
-                    suggest::hint_or_list(key.get_ref(), config.audience_ids())
-                ),
-            ),
-        }
-    }
-    summaries.sort_by_key(|(i, _)| *i);
+    let summaries = by_audience(
+        "summaries",
+        front.summaries,
+        toml,
+        config,
+        path,
+        diagnostics,
+    );
+    let titles = by_audience("titles", front.titles, toml, config, path, diagnostics);
 
     let mut history = Vec::new();
     for entry in front.history {
@@ -375,10 +391,39 @@ fn build(
         lifecycle,
         related,
         summaries,
+        titles,
         history,
         body,
         section_audiences,
     }
+}
+
+/// A `[summaries]` or `[titles]` table as (audience index, text), by audience.
+fn by_audience(
+    table: &str,
+    entries: BTreeMap<Spanned<String>, String>,
+    toml: &TomlSource,
+    config: &SiteConfig,
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (key, text) in entries {
+        match config.audiences.iter().position(|a| &a.id == key.get_ref()) {
+            Some(i) => found.push((i, text.trim().to_string())),
+            None => diagnostics.error(
+                path,
+                Some(toml.line(&key.span())),
+                format!(
+                    "[{table}] names unknown audience \"{}\"{}",
+                    key.get_ref(),
+                    suggest::hint_or_list(key.get_ref(), config.audience_ids())
+                ),
+            ),
+        }
+    }
+    found.sort_by_key(|(i, _)| *i);
+    found
 }
 
 /// Whether the policy is statutory, and the duties it names.

@@ -115,7 +115,9 @@ impl Problem {
 
     fn diagnostic(&self, site: &Site) -> Diagnostic {
         let mut message = self.message.clone();
-        if let Some((source, body)) = source_of(site, &self.page) {
+        let source = source_of(site, &self.page)
+            .or_else(|| handbook_source(site, &self.page, self.href.as_deref()?));
+        if let Some((source, body)) = source {
             message.push_str(&format!(" (this page is made from {}", source.display()));
             match (self.href.as_deref(), body) {
                 (Some(href), Some(body)) if holds_link(body, href) => {
@@ -418,6 +420,23 @@ fn source_of<'s>(site: &'s Site, page: &str) -> Option<(&'s Path, Option<&'s Bod
         [id, "index.html"] => site.page(id).map(|p| (p.path.as_path(), Some(&p.body))),
         _ => None,
     }
+}
+
+/// On an audience's handbook, which gathers many policies: the first policy
+/// whose Markdown holds the link `href`.
+fn handbook_source<'s>(
+    site: &'s Site,
+    page: &str,
+    href: &str,
+) -> Option<(&'s Path, Option<&'s Body>)> {
+    let parts: Vec<&str> = page.split('/').collect();
+    let ["for", _, crate::site::HANDBOOK_FOLDER, "index.html"] = parts.as_slice() else {
+        return None;
+    };
+    site.policies
+        .iter()
+        .find(|p| holds_link(p.body(), href))
+        .map(|p| (p.source.path.as_path(), Some(p.body())))
 }
 
 /// Whether `body`'s HTML holds the link `href` (as the scan decoded it),
