@@ -1,4 +1,4 @@
-//! The command line: `build`, `serve`, `check`, `import`, `approve` and `new`, each returning an exit code
+//! The command line: `build`, `serve`, `check`, `import`, `approve`, `publish` and `new`, each returning an exit code
 //! (0 success, 1 content errors, 2 bad usage).
 
 use std::io::Write;
@@ -15,6 +15,7 @@ use crate::check;
 use crate::dates;
 use crate::diagnostics::Diagnostics;
 use crate::import::{self, ImportOptions};
+use crate::publish::{self, PublishOptions, Scheme, Target};
 use crate::scaffold;
 use crate::serve::{self, ServeOptions};
 
@@ -127,6 +128,33 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Send the site to the school's web host: only the files that changed
+    /// since the last publish there, and never a file policyweb did not put there.
+    Publish {
+        /// The site folder (holding site.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Where to: sftp://user@host[:port]/path, ftps://user@host[:port]/path
+        /// or file:///path. Passwords never go here: see docs/publishing.md.
+        #[arg(long, value_name = "URL", value_parser = parse_target)]
+        to: Target,
+        /// Publish this folder, already built, instead of building the site first.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// List what would be sent and deleted, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Trust an SSH server seen for the first time and add its key to
+        /// ~/.ssh/known_hosts (check its fingerprint with your web host first).
+        #[arg(long)]
+        accept_new_host_key: bool,
+        /// Allow plain ftp://, which sends the password and the pages unencrypted.
+        #[arg(long)]
+        insecure: bool,
+        /// The date to measure review status against when building [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<Date>,
+    },
     /// Create a small working site to start from.
     New {
         /// The folder to create.
@@ -136,6 +164,10 @@ pub enum Command {
 
 fn parse_today(text: &str) -> Result<Date, String> {
     dates::parse_day(text)
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    Target::parse(text)
 }
 
 fn parse_bind(text: &str) -> Result<IpAddr, String> {
@@ -280,6 +312,67 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             dry_run,
         }),
+        Command::Publish {
+            site,
+            to,
+            from,
+            dry_run,
+            accept_new_host_key,
+            insecure,
+            today,
+        } => {
+            if to.scheme == Scheme::Ftp && !insecure {
+                eprintln!(
+                    "policyweb: error: ftp:// sends your password and pages unencrypted; use ftps:// \
+                     or sftp:// if your host offers it, or add --insecure to send them anyway"
+                );
+                return ExitCode::from(2);
+            }
+            if to.scheme == Scheme::Ftp {
+                eprintln!(
+                    "policyweb: warning: publishing over plain FTP: the password and pages are not encrypted"
+                );
+            }
+            let from = match from {
+                Some(from) => from,
+                None => {
+                    let options = BuildOptions {
+                        site,
+                        out: None,
+                        today,
+                        base_url: None,
+                        drafts: false,
+                    };
+                    match build::build(&options) {
+                        Ok(built) => {
+                            report(&built.diagnostics);
+                            eprintln!(
+                                "policyweb: built {} policies into {}; {}",
+                                built.policies,
+                                built.out.display(),
+                                built.changes.summary()
+                            );
+                            built.out
+                        }
+                        Err(diagnostics) => {
+                            report(&diagnostics);
+                            eprintln!(
+                                "policyweb: {}; nothing was published",
+                                diagnostics.summary()
+                            );
+                            return ExitCode::from(1);
+                        }
+                    }
+                }
+            };
+            let options = PublishOptions {
+                from,
+                to,
+                dry_run,
+                accept_new_host_key,
+            };
+            publish_command(&options)
+        }
         Command::New { site } => match scaffold::create(&site) {
             Ok(()) => {
                 eprintln!(
@@ -293,6 +386,46 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// Publishes, with a progress bar on a terminal, and says what was done.
+fn publish_command(options: &PublishOptions) -> ExitCode {
+    let mut progress = publish::progress::Bar::new();
+    match publish::publish(options, &mut progress) {
+        Ok(plan) => {
+            progress.finish();
+            let to = options.to.display();
+            if options.dry_run {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                for path in &plan.send {
+                    let _ = writeln!(out, "send {path}");
+                }
+                for path in &plan.delete {
+                    let _ = writeln!(out, "delete {path}");
+                }
+                eprintln!(
+                    "policyweb: would send {} and delete {} at {to}; {} unchanged (nothing was sent: --dry-run)",
+                    publish::progress::files_and_bytes(plan.send.len(), plan.bytes),
+                    plan.delete.len(),
+                    plan.unchanged
+                );
+            } else {
+                eprintln!(
+                    "policyweb: sent {}, deleted {}, {} unchanged, to {to}",
+                    publish::progress::files_and_bytes(plan.send.len(), plan.bytes),
+                    plan.delete.len(),
+                    plan.unchanged
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            progress.finish();
+            eprintln!("policyweb: error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

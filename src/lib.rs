@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod markers;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
