@@ -664,3 +664,126 @@ fn markup_in_the_source_stays_text() {
     assert!(page.contains("# not a heading"), "{page}");
     assert!(page.contains("::: {audience=staff}"), "{page}");
 }
+
+mod properties {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    use policyweb::config::SiteConfig;
+    use policyweb::import::{self, ImportOptions, SiteInfo};
+    use proptest::prelude::*;
+
+    /// Pieces of lines that look like markup, structure or the labels import reads.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,30}",
+            Just("1. ".to_string()),
+            Just("2.1 ".to_string()),
+            Just("a) ".to_string()),
+            Just("(iv) ".to_string()),
+            Just("- ".to_string()),
+            Just("# ".to_string()),
+            Just("::: {audience=staff}".to_string()),
+            Just(":::".to_string()),
+            Just("{audience=parnets}".to_string()),
+            Just("<script>x</script>".to_string()),
+            Just("[a](javascript:x)".to_string()),
+            Just("**".to_string()),
+            Just("+++".to_string()),
+            Just("Review date: ".to_string()),
+            Just("Approved by the ".to_string()),
+            Just("Spring 2027".to_string()),
+            Just("12/03/2026".to_string()),
+            Just("Designated Safeguarding Lead (DSL)".to_string()),
+            Just("Behaviour Policy".to_string()),
+            Just("Staff should ".to_string()),
+            Just("PARENTS".to_string()),
+            Just("Contents".to_string()),
+            Just("\t2".to_string()),
+            Just("[^1]".to_string()),
+            Just("| a | b |".to_string()),
+            Just("\\".to_string()),
+            Just("`".to_string()),
+            Just("<!--".to_string()),
+            Just("&amp;".to_string()),
+            Just("WhatsApp's minimum age is 16".to_string()),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::collection::vec(piece(), 0..5),
+                prop_oneof![Just("\n"), Just("\n\n"), Just(" ")],
+            ),
+            1..25,
+        )
+        .prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(pieces, end)| format!("{}{end}", pieces.concat()))
+                .collect()
+        })
+    }
+
+    fn import_one(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let site = dir.join("site");
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let config = SiteConfig::load(&site).unwrap();
+        let info = SiteInfo::load(&site);
+        let options = ImportOptions {
+            files: vec![file.clone()],
+            site: PathBuf::from(&site),
+            id: Some("p".into()),
+            force: true,
+            dry_run: true,
+        };
+        import::import_file(&file, &options, &config, &info, &mut BTreeSet::new()).map(|i| i.draft)
+    }
+
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("site/policies")).unwrap();
+        std::fs::write(dir.path().join("site/site.toml"), super::SITE_TOML).unwrap();
+        std::fs::write(
+            dir.path().join("site/policies/behaviour.md"),
+            super::BEHAVIOUR,
+        )
+        .unwrap();
+        dir
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever a text or web page holds, the draft reads as a policy
+        /// (import checks that itself and fails if it does not) and the
+        /// same input gives the same draft.
+        #[test]
+        fn any_text_or_page_gives_a_draft_that_reads(body in text()) {
+            let dir = folder();
+            for (name, bytes) in [
+                ("t.txt", body.clone().into_bytes()),
+                ("t.md", body.clone().into_bytes()),
+                ("t.html", format!("<ul><li>{body}</li></ul><h2>{body}</h2><table><tr><td>{body}</td></tr></table>").into_bytes()),
+            ] {
+                match import_one(dir.path(), name, &bytes) {
+                    Ok(draft) => prop_assert_eq!(Ok(draft), import_one(dir.path(), name, &bytes)),
+                    Err(e) => prop_assert!(e.contains("no text to import"), "{name}: {e}"),
+                }
+            }
+        }
+
+        /// Damaged Word files are errors, never a panic.
+        #[test]
+        fn any_bytes_as_a_word_file_are_an_error_or_a_draft(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let dir = folder();
+            let mut zipped = super::docx(super::PHONES);
+            let cut = bytes.len().min(zipped.len());
+            zipped.truncate(zipped.len() - cut);
+            let _ = import_one(dir.path(), "a.docx", &bytes);
+            let _ = import_one(dir.path(), "b.docx", &zipped);
+        }
+    }
+}

@@ -297,7 +297,9 @@ fn dates_and_people(line: &str, line_no: usize, config: &SiteConfig, out: &mut D
     if line.chars().count() > 240 {
         return;
     }
-    let lower = line.to_lowercase();
+    // ASCII lower case keeps every byte where it was, so that the places
+    // found in `lower` cut `line` at the same characters.
+    let lower = line.to_ascii_lowercase();
     // Each label's place, so that "Approved: May 2026  Review: May 2027"
     // gives each label the text up to the next one.
     let mut at: Vec<(usize, usize, Key)> = Vec::new();
@@ -794,6 +796,7 @@ fn references(
     known: &[Known],
 ) -> Vec<Reference> {
     let mut out: Vec<Reference> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let own = normal_title(own_title);
     for (block, text) in blocks.iter().zip(texts) {
         if matches!(block.kind, Kind::Heading(1)) {
@@ -801,10 +804,7 @@ fn references(
         }
         for title in named_policies(text) {
             let normal = normal_title(&title);
-            if normal.is_empty()
-                || normal == own
-                || out.iter().any(|r| normal_title(&r.title) == normal)
-            {
+            if normal.is_empty() || normal == own || !seen.insert(normal.clone()) {
                 continue;
             }
             let policy = known
@@ -921,23 +921,28 @@ fn abbreviations(
     glossary: &BTreeSet<String>,
 ) -> Vec<Abbreviation> {
     let mut out: Vec<Abbreviation> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for (block, text) in blocks.iter().zip(texts) {
-        let mut from = 0;
-        while let Some(open) = text[from..].find('(') {
-            let open = from + open;
-            let Some(close) = text[open..].find(')').map(|c| open + c) else {
-                break;
-            };
-            from = open + 1;
-            let abbr = &text[open + 1..close];
-            if !(2..=6).contains(&abbr.len()) || !abbr.bytes().all(|b| b.is_ascii_uppercase()) {
+        // Each "(" with a short run of capitals and a ")" right after it.
+        for (open, _) in text.match_indices('(') {
+            let after = &text[open + 1..];
+            let len = after
+                .bytes()
+                .take(7)
+                .take_while(u8::is_ascii_uppercase)
+                .count();
+            if !(2..=6).contains(&len) || !after[len..].starts_with(')') {
+                continue;
+            }
+            let abbr = &after[..len];
+            if seen.contains(abbr) {
                 continue;
             }
             if let Some(term) = expansion(&text[..open], abbr)
                 && !glossary.contains(&abbr.to_lowercase())
                 && !glossary.contains(&term.to_lowercase())
-                && out.iter().all(|a| a.abbr != abbr)
             {
+                seen.insert(abbr.to_string());
                 out.push(Abbreviation {
                     term,
                     abbr: abbr.to_string(),
@@ -951,7 +956,13 @@ fn abbreviations(
 
 /// The words before an abbreviation whose initials spell it.
 fn expansion(before: &str, abbr: &str) -> Option<String> {
-    let words: Vec<&str> = before.split_whitespace().collect();
+    // Only the last few words can spell it: at most two for each letter.
+    let mut words: Vec<&str> = before
+        .split_whitespace()
+        .rev()
+        .take(abbr.len() * 2 + 2)
+        .collect();
+    words.reverse();
     let letters: Vec<char> = abbr.chars().collect();
     let mut need = letters.len();
     let mut start = words.len();

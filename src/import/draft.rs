@@ -5,6 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::detect::{Confidence, Detected, Found, Tag};
 use super::doc::{Document, Kind, Marker, Span, escape, inline};
 
@@ -107,11 +109,7 @@ fn body(doc: &Document, found: &Detected) -> String {
     let skip = found.title.as_ref().and_then(|(_, i)| *i);
     let sections: HashMap<usize, &Tag> = found.sections.iter().map(|t| (t.block, t)).collect();
     let blocks: HashMap<usize, &Tag> = found.blocks.iter().map(|t| (t.block, t)).collect();
-    let links: Vec<(&str, &str)> = found
-        .references
-        .iter()
-        .filter_map(|r| Some((r.title.as_str(), r.policy.as_deref()?)))
-        .collect();
+    let links = links(found);
     let defined: BTreeSet<&str> = doc.footnotes.iter().map(|(l, _)| l.as_str()).collect();
     let mut out = String::new();
     // Open list items: (level, indent of their content).
@@ -154,6 +152,10 @@ fn body(doc: &Document, found: &Detected) -> String {
         last_was_item = false;
         out.push('\n');
         match &block.kind {
+            // Lines above the title (the school's name) are not sections.
+            Kind::Heading(_) if skip.is_some_and(|t| i < t) => {
+                let _ = writeln!(out, "{}", inline(&spans, true));
+            }
             Kind::Heading(level) => {
                 let level = (*level).clamp(2, 6);
                 let hashes = "#".repeat(usize::from(level));
@@ -208,12 +210,26 @@ fn body(doc: &Document, found: &Detected) -> String {
     out
 }
 
-fn table(
-    out: &mut String,
-    rows: &[Vec<Vec<Span>>],
-    links: &[(&str, &str)],
-    defined: &BTreeSet<&str>,
-) {
+/// The names of the site's policies the text names, and their ids.
+type Links<'a> = Option<(AhoCorasick, Vec<&'a str>)>;
+
+fn links(found: &Detected) -> Links<'_> {
+    let (names, ids): (Vec<&str>, Vec<&str>) = found
+        .references
+        .iter()
+        .filter_map(|r| Some((r.title.as_str(), r.policy.as_deref()?)))
+        .unzip();
+    if names.is_empty() {
+        return None;
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&names)
+        .ok()?;
+    Some((automaton, ids))
+}
+
+fn table(out: &mut String, rows: &[Vec<Vec<Span>>], links: &Links, defined: &BTreeSet<&str>) {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
     for (r, row) in rows.iter().enumerate() {
         out.push('|');
@@ -233,8 +249,9 @@ fn table(
 }
 
 /// The spans with each named policy of the site linked, and footnote
-/// references without a footnote left out.
-fn linked(spans: &[Span], links: &[(&str, &str)], defined: &BTreeSet<&str>) -> Vec<Span> {
+/// references without a footnote left out. One automaton finds every name
+/// in a single pass, however many the text names.
+fn linked(spans: &[Span], links: &Links, defined: &BTreeSet<&str>) -> Vec<Span> {
     let mut out = Vec::with_capacity(spans.len());
     for span in spans {
         if let Some(label) = &span.footnote {
@@ -243,33 +260,27 @@ fn linked(spans: &[Span], links: &[(&str, &str)], defined: &BTreeSet<&str>) -> V
             }
             continue;
         }
-        if span.link.is_some() || links.is_empty() {
+        let Some((automaton, ids)) = links.as_ref().filter(|_| span.link.is_none()) else {
             out.push(span.clone());
             continue;
-        }
-        let mut rest = span.text.as_str();
-        'outer: while !rest.is_empty() {
-            for (title, id) in links {
-                if let Some(at) = rest.find(title) {
-                    out.push(Span {
-                        text: rest[..at].to_string(),
-                        ..span.clone()
-                    });
-                    out.push(Span {
-                        text: title.to_string(),
-                        policy: Some(id.to_string()),
-                        ..span.clone()
-                    });
-                    rest = &rest[at + title.len()..];
-                    continue 'outer;
-                }
-            }
+        };
+        let mut at = 0;
+        for found in automaton.find_iter(&span.text) {
             out.push(Span {
-                text: rest.to_string(),
+                text: span.text[at..found.start()].to_string(),
                 ..span.clone()
             });
-            break;
+            out.push(Span {
+                text: span.text[found.range()].to_string(),
+                policy: Some(ids[found.pattern().as_usize()].to_string()),
+                ..span.clone()
+            });
+            at = found.end();
         }
+        out.push(Span {
+            text: span.text[at..].to_string(),
+            ..span.clone()
+        });
     }
     out
 }

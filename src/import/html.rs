@@ -1,106 +1,112 @@
 //! Saved web pages (.html) into a [`Document`]: headings, paragraphs, list
 //! items (with their nesting and `type`), tables, bold, italic and links
-//! read from the tags; scripts, styles and comments are skipped, and
-//! character references decoded as a browser does ([`crate::urls`]). Text outside
-//! any block (a page that is one long `<pre>` or bare text) is read as
-//! plain text, by [`super::text`].
+//! read from the tokens of html5ever's tokenizer (the HTML5 parser's own, so
+//! tags, attributes and character references are read as a browser reads
+//! them); scripts, styles, titles and comments are skipped.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, CharacterTokens, TagKind, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
 
 use super::doc::{Block, Document, Kind, Marker, Span, is_linkable, plain};
 
+/// What the tokenizer saw, in order, with the line each starts on.
+enum Piece {
+    Tag {
+        name: String,
+        closing: bool,
+        attrs: Vec<(String, String)>,
+    },
+    Text(String),
+}
+
+/// Collects the tokens of a page; the text of scripts, styles and titles is
+/// read as raw text (as a browser reads it) and dropped.
+#[derive(Default)]
+struct Sink {
+    pieces: RefCell<Vec<(usize, Piece)>>,
+    skip: RefCell<Option<String>>,
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        let mut pieces = self.pieces.borrow_mut();
+        match token {
+            TagToken(tag) => {
+                let name = tag.name.to_string();
+                let closing = tag.kind == TagKind::EndTag;
+                let mut skip = self.skip.borrow_mut();
+                if let Some(open) = skip.as_ref() {
+                    if closing && *open == name {
+                        *skip = None;
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                let raw = match name.as_str() {
+                    "script" => Some(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+                    "title" | "textarea" => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                if let (Some(kind), false) = (raw, closing) {
+                    *skip = Some(name);
+                    return TokenSinkResult::RawData(kind);
+                }
+                let attrs = tag
+                    .attrs
+                    .iter()
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                    .collect();
+                pieces.push((
+                    line,
+                    Piece::Tag {
+                        name,
+                        closing,
+                        attrs,
+                    },
+                ));
+            }
+            CharacterTokens(text) if self.skip.borrow().is_none() => {
+                pieces.push((line, Piece::Text(text.to_string())));
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
 /// Reads the text of a web page.
 pub fn read(source: &str) -> Document {
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(source));
+    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let pieces = tokenizer.sink.pieces.into_inner();
     let mut page = Page::default();
-    let mut rest = source;
-    let mut line = 1usize;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            page.text(rest, line);
-            break;
-        };
-        page.text(&rest[..lt], line);
-        line += rest[..lt].matches('\n').count();
-        let tag = &rest[lt..];
-        let end = if let Some(body) = tag.strip_prefix("<!--") {
-            body.find("-->").map_or(tag.len(), |e| 4 + e + 3)
-        } else {
-            tag.find('>').map_or(tag.len(), |e| e + 1)
-        };
-        let text = &tag[..end];
-        line += text.matches('\n').count();
-        rest = &tag[end..];
-        if text.starts_with("<!") || text.starts_with("<?") {
-            continue;
+    for (line, piece) in pieces {
+        match piece {
+            Piece::Text(text) => page.text(&text, line),
+            Piece::Tag {
+                name,
+                closing,
+                attrs,
+            } => {
+                let attr = |key: &str| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+                page.tag(&name, closing, &attr, line);
+            }
         }
-        let (name, closing) = tag_name(text);
-        if !closing && matches!(name.as_str(), "script" | "style" | "template" | "title") {
-            // Skip to the matching close tag.
-            let close = format!("</{name}");
-            let at = find_ignore_case(rest, &close).unwrap_or(rest.len());
-            line += rest[..at].matches('\n').count();
-            rest = &rest[at..];
-            continue;
-        }
-        page.tag(&name, closing, text, line);
     }
     page.close_block();
-    if page.doc.blocks.is_empty() && page.loose.trim().chars().count() > 0 {
-        return super::text::read(&page.loose, false);
-    }
     page.doc
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
-}
-
-/// A tag's lower-case name and whether it closes.
-fn tag_name(tag: &str) -> (String, bool) {
-    let inner = tag.trim_start_matches('<');
-    let closing = inner.starts_with('/');
-    let name: String = inner
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (name, closing)
-}
-
-/// An attribute's value in a tag, decoded.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find(name) {
-        let start = from + at;
-        from = start + name.len();
-        let before_ok = lower[..start].ends_with(|c: char| c.is_ascii_whitespace());
-        let after = lower[from..].trim_start();
-        if !before_ok || !after.starts_with('=') {
-            continue;
-        }
-        let offset = tag.len() - after.len() + 1;
-        let value = tag[offset..].trim_start();
-        let (value, _) = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let body = &value[1..];
-                (body.split(q).next().unwrap_or(""), ())
-            }
-            _ => (
-                value
-                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .next()
-                    .unwrap_or(""),
-                (),
-            ),
-        };
-        return Some(crate::urls::decode_attribute(value));
-    }
-    None
-}
-
-/// `text` with its character references decoded as a browser decodes them.
-fn decode(text: &str) -> String {
-    crate::urls::decode_text(text)
 }
 
 #[derive(Debug, Default)]
@@ -117,28 +123,21 @@ struct Page {
     /// An open table: rows of cells, and whether a cell is open.
     table: Option<(usize, Vec<Vec<Vec<Span>>>)>,
     in_cell: bool,
-    /// Text seen outside any block.
-    loose: String,
-    in_body: bool,
 }
 
 impl Page {
-    fn text(&mut self, raw: &str, _line: usize) {
-        if raw.is_empty() {
+    fn text(&mut self, text: &str, line: usize) {
+        if text.is_empty() {
             return;
         }
-        let text = decode(raw);
         if self.block.is_none() && !self.in_cell {
-            if text.trim().is_empty() {
+            if text.trim().is_empty() || self.table.is_some() {
                 return;
             }
-            if self.table.is_some() {
-                return;
-            }
-            self.loose.push_str(&text);
             // Bare text inside the body is a paragraph of its own.
-            self.block = Some((_line, Kind::Paragraph));
+            self.block = Some((line, Kind::Paragraph));
         }
+        let text = text.to_string();
         self.spans.push(Span {
             text,
             bold: self.bold > 0,
@@ -178,9 +177,14 @@ impl Page {
         }
     }
 
-    fn tag(&mut self, name: &str, closing: bool, text: &str, line: usize) {
+    fn tag(
+        &mut self,
+        name: &str,
+        closing: bool,
+        attr: &dyn Fn(&str) -> Option<String>,
+        line: usize,
+    ) {
         match (name, closing) {
-            ("body", false) => self.in_body = true,
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 let level = name.as_bytes()[1] - b'0';
                 self.open(line, Kind::Heading(level));
@@ -203,10 +207,8 @@ impl Page {
             }
             ("ol", false) => {
                 self.close_block();
-                let start = attribute(text, "start")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(1);
-                self.lists.push((true, attribute(text, "type"), start));
+                let start = attr("start").and_then(|s| s.parse().ok()).unwrap_or(1);
+                self.lists.push((true, attr("type"), start));
             }
             ("ul" | "ol", true) => {
                 self.close_block();
@@ -238,10 +240,10 @@ impl Page {
             ("b" | "strong", true) => self.bold = self.bold.saturating_sub(1),
             ("i" | "em", false) => self.italic += 1,
             ("i" | "em", true) => self.italic = self.italic.saturating_sub(1),
-            ("a", false) => self.link = attribute(text, "href").filter(|u| is_linkable(u)),
+            ("a", false) => self.link = attr("href").filter(|u| is_linkable(u)),
             ("a", true) => self.link = None,
             ("img", _) => {
-                let alt = attribute(text, "alt").filter(|a| !a.trim().is_empty());
+                let alt = attr("alt").filter(|a| !a.trim().is_empty());
                 self.doc
                     .images
                     .push((line, alt.unwrap_or_else(|| "a picture".into())));
@@ -341,10 +343,12 @@ mod tests {
     }
 
     #[test]
-    fn references_decode() {
-        assert_eq!(
-            decode("a &lt;b&gt; &#8217; &#x2014; &nosuch; & c"),
-            "a <b> ’ — &nosuch; & c"
+    fn references_decode_and_raw_text_is_skipped() {
+        let doc = read(
+            "<p title=\"a > b\">a &lt;b&gt; &#8217; &#x2014; &nosuch; & c</p>\
+             <style>p > a {}</style><title><b>x</b></title><p>end</p>",
         );
+        let texts: Vec<String> = doc.blocks.iter().map(Block::text).collect();
+        assert_eq!(texts, ["a <b> ’ — &nosuch; & c", "end"]);
     }
 }

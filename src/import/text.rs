@@ -65,7 +65,12 @@ pub fn read(text: &str, markdown: bool) -> Document {
                 .push(Block::plain(line_no, Kind::Heading(level), rest));
             continue;
         }
-        if let Some(level) = heading_level(line, alone) {
+        let before_list = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty())
+            .is_some_and(starts_item);
+        if let Some(level) = heading_level(line, alone, before_list) {
             flush(&mut open, &mut doc);
             doc.blocks
                 .push(Block::plain(line_no, Kind::Heading(level), line));
@@ -129,8 +134,9 @@ fn starts_item(line: &str) -> bool {
 }
 
 /// The heading level of a line that reads as a heading, if it does.
-/// `alone`: the line is a paragraph of its own.
-fn heading_level(line: &str, alone: bool) -> Option<u8> {
+/// `alone`: the line is a paragraph of its own; `before_list`: the next
+/// line with text starts a list item.
+fn heading_level(line: &str, alone: bool, before_list: bool) -> Option<u8> {
     let words = line.split_whitespace().count();
     if line.chars().count() > 90 || words == 0 {
         return None;
@@ -150,15 +156,33 @@ fn heading_level(line: &str, alone: bool) -> Option<u8> {
     if item(line).is_some() {
         return None;
     }
+    // "Review date: October 2026" is a label and its value, not a heading.
+    if line.contains(": ") {
+        return None;
+    }
     if is_upper(line) && words <= 12 && !ends_sentence {
         return Some(2);
     }
     if alone && !ends_sentence && words <= 10 && is_title_case(line) {
         return Some(2);
     }
-    // "Information for parents": sentence case, short, no punctuation at all.
+    // "Information for parents": sentence case, short, no punctuation at
+    // all, and not the start of a sentence that a list finishes ("The
+    // school encourages pupils to").
     let capital = line.starts_with(|c: char| c.is_uppercase());
-    if alone && capital && words <= 8 && line.ends_with(|c: char| c.is_alphanumeric() || c == ')') {
+    let last = line.rsplit(' ').next().unwrap_or("").to_lowercase();
+    let open_ended = SMALL_WORDS.contains(&last.as_str())
+        || [
+            "will", "must", "should", "can", "may", "be", "are", "is", "that", "who",
+        ]
+        .contains(&last.as_str());
+    if alone
+        && !before_list
+        && capital
+        && !open_ended
+        && words <= 8
+        && line.ends_with(|c: char| c.is_alphanumeric() || c == ')')
+    {
         return Some(2);
     }
     None
@@ -328,6 +352,20 @@ mod tests {
                 marker: Marker::Label("(ii)".into())
             }
         );
+    }
+
+    #[test]
+    fn sentence_case_headings_but_not_labels_or_list_openers() {
+        let got = kinds(
+            "Information for parents\n\nText here.\n\nReview date: October 2026\n\n\
+             The school encourages pupils to\n\n- be kind\n",
+        );
+        assert_eq!(got[0].0, Kind::Heading(2));
+        assert_eq!(
+            got[2],
+            (Kind::Paragraph, "Review date: October 2026".into())
+        );
+        assert_eq!(got[3].0, Kind::Paragraph);
     }
 
     #[test]
