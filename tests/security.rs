@@ -376,3 +376,28 @@ fn control_characters_from_references_are_replaced_and_reported() {
     assert!(page.contains("Bell \u{FFFD} here."), "{page}");
     assert!(audit_site(site.root()).is_empty());
 }
+
+#[test]
+fn footnotes_citing_footnotes_build_and_link_on_every_view() {
+    let body = "Claim.[^a] Other.[^a.b] And.[^a-b]\n\n\
+                ## Staff only {audience=staff}\n\nStaff claim.[^c]\n\n\
+                [^a]: See also[^b].\n[^b]: And back to[^a].\n[^a.b]: Dotted.\n[^a-b]: Hyphened.\n\
+                [^c]: Staff note, citing[^d].\n[^d]: Deeper.\n";
+    let site = Site::new(&[
+        ("site.toml", SITE_TOML),
+        ("policies/target.md", &policy("", body)),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.page("policies/target/index.html");
+    for id in ["fn-a", "fn-b", "fn-ab", "fn-a-b", "fn-c", "fn-d"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}: {page}");
+        assert!(page.contains(&format!("href=\"#{id}\"")), "{id}: {page}");
+    }
+    let parents = site.page("for/parents/target/index.html");
+    assert!(
+        !parents.contains("id=\"fn-d\""),
+        "a note of a staff-only note: {parents}"
+    );
+    assert!(support::broken_links(&site.root().join("public")).is_empty());
+}

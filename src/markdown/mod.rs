@@ -111,8 +111,14 @@ pub fn parse_with(
         None => events,
     };
     let (events, definitions) = footnotes::extract(events);
-    let split = sections::split(events, path, diagnostics);
-    let footnotes = footnotes::number(definitions, &split.footnote_order, path, diagnostics);
+    let mut split = sections::split(events, path, diagnostics);
+    let footnotes = footnotes::number(
+        definitions,
+        split.footnotes,
+        &mut split.sections,
+        path,
+        diagnostics,
+    );
     Body {
         intro: split.intro,
         sections: split.sections,

@@ -2,7 +2,7 @@
 //! and their audience tags, each section's HTML rendered once.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd, html};
@@ -48,7 +48,7 @@ pub struct Section {
 pub(super) struct Split {
     pub intro: String,
     pub sections: Vec<Section>,
-    pub footnote_order: Vec<(String, usize)>,
+    pub footnotes: footnotes::Numbering,
     pub prose: Vec<super::Prose>,
 }
 
@@ -100,9 +100,9 @@ struct Builder<'p, 'a> {
     sections: Vec<Section>,
     explicit: Vec<Option<String>>,
     chunk: Vec<Event<'a>>,
-    footnote_order: Vec<(String, usize)>,
-    /// Each cited label's number, so that numbering stays linear in the citations.
-    footnote_numbers: HashMap<String, usize>,
+    footnotes: footnotes::Numbering,
+    /// The labels the last section cites, so each is listed once.
+    section_cites: HashSet<String>,
     prose: Vec<super::Prose>,
     prose_text: Option<(usize, String)>,
 }
@@ -124,26 +124,13 @@ impl<'a> Builder<'_, 'a> {
     }
 
     fn footnote_reference(&mut self, name: &str, line: usize) -> Event<'static> {
-        let next = self.footnote_order.len() + 1;
-        let number = *self
-            .footnote_numbers
-            .entry(name.to_string())
-            .or_insert_with(|| {
-                self.footnote_order.push((name.to_string(), line));
-                next
-            });
+        let html = self.footnotes.reference(name, line);
         if let Some(section) = self.sections.last_mut()
-            && !section.footnotes.iter().any(|n| n == name)
+            && self.section_cites.insert(name.to_string())
         {
             section.footnotes.push(name.to_string());
         }
-        Event::Html(
-            format!(
-                "<sup class=\"footnote-ref\"><a href=\"#{}\" aria-label=\"Note {number}\">{number}</a></sup>",
-                footnotes::anchor(name)
-            )
-            .into(),
-        )
+        Event::Html(html.into())
     }
 
     fn track_prose(&mut self, event: &Event<'_>, line: usize) {
@@ -201,8 +188,8 @@ pub(super) fn split<'a>(
         sections: Vec::new(),
         explicit: Vec::new(),
         chunk: Vec::new(),
-        footnote_order: Vec::new(),
-        footnote_numbers: HashMap::new(),
+        footnotes: footnotes::Numbering::default(),
+        section_cites: HashSet::new(),
         prose: Vec::new(),
         prose_text: None,
     };
@@ -281,6 +268,7 @@ pub(super) fn split<'a>(
                 let level = (level_number(level) + shift).min(6);
                 let parent = b.sections.iter().rposition(|s| s.level < level);
                 b.explicit.push(explicit);
+                b.section_cites.clear();
                 b.sections.push(Section {
                     level,
                     anchor: String::new(),
@@ -314,7 +302,7 @@ pub(super) fn split<'a>(
     Split {
         intro: b.intro,
         sections: b.sections,
-        footnote_order: b.footnote_order,
+        footnotes: b.footnotes,
         prose: b.prose,
     }
 }

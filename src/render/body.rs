@@ -2,6 +2,7 @@
 //! nested in `<section>` elements with their audience hooks and labels, and
 //! every link marker resolved relative to that page.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use pulldown_cmark_escape::escape_html;
@@ -188,19 +189,17 @@ pub fn footnotes_html(policy: &Policy, audience: Option<usize>, id_prefix: &str)
     if body.footnotes.is_empty() {
         return String::new();
     }
-    let cited_by_shown = |name: &str| {
-        let mut cited_anywhere = false;
-        for (section, set) in body.sections.iter().zip(&policy.source.section_audiences) {
-            if section.footnotes.iter().any(|n| n == name) {
-                cited_anywhere = true;
-                if audience.is_none_or(|a| set.contains(a)) {
-                    return true;
-                }
-            }
+    // Each label cited by a section: whether a section this page shows cites
+    // it. A label no section cites is cited only by the intro, which every
+    // page shows. One pass over the citations, not one per note.
+    let mut shown: HashMap<&str, bool> = HashMap::new();
+    for (section, set) in body.sections.iter().zip(&policy.source.section_audiences) {
+        let visible = audience.is_none_or(|a| set.contains(a));
+        for name in &section.footnotes {
+            *shown.entry(name.as_str()).or_default() |= visible;
         }
-        // Cited only by the intro, which every page shows.
-        !cited_anywhere
-    };
+    }
+    let cited_by_shown = |name: &str| shown.get(name).copied().unwrap_or(true);
     let mut html = String::new();
     for note in &body.footnotes {
         if cited_by_shown(&note.name) {

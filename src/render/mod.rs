@@ -711,10 +711,13 @@ impl<'a> Renderer<'a> {
             document: Some(policy.id()),
             ..*links
         };
-        let body = links
-            .resolve(&html)
-            .replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"));
-        (body, links.resolve(&notes))
+        // Citations in the sections and in notes that cite other notes.
+        let prefixed = |html: &str| {
+            links
+                .resolve(html)
+                .replace("href=\"#fn-", &format!("href=\"#{prefix}fn-"))
+        };
+        (prefixed(&html), prefixed(&notes))
     }
 
     /// The output path of every HTML page, for the sitemap.
