@@ -403,6 +403,10 @@ fn text_in_the_style_schools_publish() {
                 Information for parents\n\nParents can buy uniform from the office.\n\n\
                 Approved by the Resources Committee\n";
     let incoming = tempfile::tempdir().unwrap();
+    site.write(
+        "data/glossary.toml",
+        "[[term]]\nterm = \"Resources Committee\"\ndefinition = \"The governors who look after money and buildings.\"\n",
+    );
     let file = write_file(incoming.path(), "uniform.txt", text.as_bytes());
     let run = site.run(&["import", &file, "--id", "uniform"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -414,6 +418,7 @@ fn text_in_the_style_schools_publish() {
         ":21: section \"2. Expectations for pupils\" is for pupils (sure)",
         ":35: section \"Information for parents\" is for parents (sure)",
         "left out the table of contents (3 lines)",
+        "uses the glossary's Resources Committee (line 39)",
     ] {
         assert!(
             run.stdout.contains(line),

@@ -109,6 +109,8 @@ pub struct Detected {
     pub references: Vec<Reference>,
     /// Abbreviations defined.
     pub abbreviations: Vec<Abbreviation>,
+    /// Terms of data/glossary.toml the text uses, each with its first line.
+    pub glossary_terms: Vec<(String, usize)>,
 }
 
 /// A policy already on the site: its id and title.
@@ -128,6 +130,35 @@ pub struct Context<'a> {
     pub policies: &'a [Known],
     /// Abbreviations and terms already in data/glossary.toml, lower case.
     pub glossary: &'a BTreeSet<String>,
+}
+
+/// The glossary's terms and abbreviations the text uses, found in one pass
+/// with one automaton (a whole word, any case).
+fn glossary_terms(
+    blocks: &[Block],
+    texts: &[String],
+    glossary: &BTreeSet<String>,
+) -> Vec<(String, usize)> {
+    let terms: Vec<&String> = glossary.iter().collect();
+    let Ok(automaton) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&terms)
+    else {
+        return Vec::new();
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (block, text) in blocks.iter().zip(texts) {
+        for m in automaton.find_iter(text) {
+            let whole = !text[..m.start()].ends_with(char::is_alphanumeric)
+                && !text[m.end()..].starts_with(char::is_alphanumeric);
+            if whole && seen.insert(m.pattern()) {
+                out.push((text[m.range()].to_string(), block.line));
+            }
+        }
+    }
+    out
 }
 
 /// Reads everything the blocks say about the policy.
@@ -153,6 +184,7 @@ pub fn detect(blocks: &[Block], file_stem: &str, context: &Context) -> Detected 
         .unwrap_or_default();
     found.references = references(blocks, &texts, &title, context.policies);
     found.abbreviations = abbreviations(blocks, &texts, context.glossary);
+    found.glossary_terms = glossary_terms(blocks, &texts, context.glossary);
     found
 }
 
@@ -1004,7 +1036,7 @@ mod tests {
             id: "behaviour".into(),
             title: "Behaviour Policy".into(),
         }];
-        let glossary = BTreeSet::from(["lado".to_string()]);
+        let glossary = BTreeSet::from(["lado".to_string(), "early help".to_string()]);
         let context = Context {
             config: &config,
             policies: &known,

@@ -554,6 +554,18 @@ fn report(file: &Path, out: &Path, doc: &Document, found: &Detected, site: &Site
             abbr.line, abbr.term, abbr.abbr
         );
     }
+    if !found.glossary_terms.is_empty() {
+        let terms: Vec<String> = found
+            .glossary_terms
+            .iter()
+            .map(|(t, l)| format!("{t} (line {l})"))
+            .collect();
+        let _ = writeln!(
+            r,
+            "{f}: uses the glossary's {}: the site links them to their definitions",
+            terms.join(", ")
+        );
+    }
     for (line, name) in &doc.images {
         let _ = writeln!(
             r,
