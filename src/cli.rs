@@ -134,8 +134,9 @@ pub enum Command {
         /// The site folder (holding site.toml).
         #[arg(default_value = ".")]
         site: PathBuf,
-        /// Where to: sftp://user@host[:port]/path, ftps://user@host[:port]/path
-        /// or file:///path. Passwords never go here: see docs/publishing.md.
+        /// Where to: sftp://user@host/path, ftps://user@host/path (a port,
+        /// if needed, after the host: host:2222) or file:///path. Passwords
+        /// never go here: see docs/publishing.md.
         #[arg(long, value_name = "URL", value_parser = parse_target)]
         to: Target,
         /// Publish this folder, already built, instead of building the site first.
