@@ -323,6 +323,40 @@ fn a_partial_table_links_to_every_platform() {
     }
 }
 
+#[test]
+fn a_pupils_view_always_shows_the_plain_table() {
+    let site = new_site();
+    policy(
+        &site,
+        "online-safety",
+        "## Ages\n\n{{ age_limits(platforms=[\"TikTok\", \"WhatsApp\"]) }}\n",
+    );
+    let run = build(&site, "2026-11-21");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in [
+        "policies/online-safety/index.html",
+        "for/parents/online-safety/index.html",
+        "for/parents/all/index.html",
+    ] {
+        let html = site.page(page);
+        assert_contains(&html, "<table class=\"age-limits\">");
+        assert_contains(&html, "<th scope=\"col\">Good to know</th>");
+    }
+    for page in [
+        "for/pupils/online-safety/index.html",
+        "for/pupils/all/index.html",
+    ] {
+        let html = site.page(page);
+        assert_contains(&html, "<table class=\"age-limits age-limits-plain\">");
+        assert!(!html.contains("Good to know"), "{page}");
+        assert_eq!(
+            rows(&html),
+            [row("TikTok", 13), row("WhatsApp", 13)],
+            "{page}"
+        );
+    }
+}
+
 /// Builds a site whose age data is `data`, expecting it to fail with exactly `expected`.
 fn assert_bad_data(data: &str, expected: &str) {
     let site = new_site();

@@ -150,16 +150,18 @@ fn each_view_holds_exactly_the_sections_for_its_reader() {
             "parents",
             vec!["Why we go", "Planning", "Permission", "Everyone again"],
         ),
+        // Pupils read their own section first, then the shared ones.
         (
             "pupils",
-            vec!["Why we go", "Planning", "On the trip", "Everyone again"],
+            vec!["On the trip", "Why we go", "Planning", "Everyone again"],
         ),
     ];
     for (audience, expected) in cases {
         let page = site.page(&format!("for/{audience}/trips/index.html"));
         assert_eq!(headings(body(&page)), expected, "{audience}");
-        assert!(
+        assert_eq!(
             page.contains("This is the part of the policy for"),
+            audience != "pupils",
             "{audience}"
         );
         assert!(
@@ -180,10 +182,26 @@ fn pupils_view_leads_with_their_summary_and_drops_the_metadata() {
     let pupils = site.page("for/pupils/trips/index.html");
     assert!(pupils.contains("class=\"page policy view view-pupils plain\""));
     let summary = pupils.find("Stay with your group").unwrap();
-    let first_section = pupils.find("Why we go").unwrap();
-    assert!(summary < first_section);
+    let own = pupils.find("<h2>On the trip</h2>").unwrap();
+    let fold = pupils
+        .find("<details class=\"more-about\">\n<summary>More about this</summary>")
+        .expect("the shared sections are folded");
+    let shared = pupils.find("<h2>Why we go</h2>").unwrap();
+    assert!(summary < own && own < fold && fold < shared);
+    // The intro is shared prose too: folded.
+    assert!(fold < pupils.find("We love trips.").unwrap());
     assert!(!pupils.contains("class=\"policy-meta\""));
     assert!(!pupils.contains("Version history"));
+    assert!(
+        !pupils.contains("class=\"toc\""),
+        "no contents before their rules"
+    );
+    // Other readers' views keep the source order, unfolded.
+    assert!(
+        !site
+            .page("for/parents/trips/index.html")
+            .contains("<details")
+    );
     let parents = site.page("for/parents/trips/index.html");
     assert!(parents.contains("class=\"policy-meta\""));
     // On a reader's own view only a section narrower than everyone says
@@ -439,6 +457,13 @@ fn an_audience_may_know_a_policy_by_its_own_title() {
         site.page("for/pupils/all/index.html")
             .contains(">Going on a trip</h2>")
     );
+    let view = site.page("for/pupils/trips/index.html");
+    assert!(view.contains("<h1 id=\"pw-title\">Going on a trip</h1>"));
+    assert!(view.contains("<title>Going on a trip | S</title>"));
+    assert!(
+        site.page("policies/trips/index.html")
+            .contains("<h1 id=\"pw-title\">Trips Policy</h1>")
+    );
     assert!(
         site.page("for/parents/index.html")
             .contains(">Trips Policy</a></h3>")
@@ -462,4 +487,49 @@ fn an_audience_may_know_a_policy_by_its_own_title() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_pupils_view_has_no_governance_clutter() {
+    let overdue = POLICY.replacen(
+        "review = \"Summer 2027\"",
+        "review = \"Summer 2025\"\nstatutory = true",
+        1,
+    );
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        ("policies/trips.md", &overdue),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let parents = site.page("for/parents/trips/index.html");
+    assert!(parents.contains("class=\"notice notice-overdue\""));
+    assert!(parents.contains("<dt>Statutory</dt>"));
+    let pupils = site.page("for/pupils/trips/index.html");
+    assert!(!pupils.contains("overdue"), "{pupils}");
+    assert!(!pupils.contains("class=\"policy-meta\""));
+    assert!(!pupils.contains("Statutory"));
+    assert!(!pupils.contains("Approved"));
+    // The whole policy stays one link away.
+    assert!(pupils.contains(
+        "<a href=\"../../../policies/trips/index.html\">The whole Trips Policy, for grown-ups</a>"
+    ));
+}
+
+#[test]
+fn labels_say_only_what_helps_when_a_policy_addresses_some_readers() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"S\"\n"),
+        (
+            "policies/pay.md",
+            "+++\ntitle = \"Pay\"\naudiences = [\"staff\", \"governors\"]\n+++\n\n\
+             ## Scales\n\nThe scales.\n\n## Appeals {audience=governors}\n\nThe panel.\n",
+        ),
+    ]);
+    assert_eq!(site.build(&[]).code, 0);
+    let full = site.page("policies/pay/index.html");
+    assert!(full.contains("<h2>Scales</h2>\n<p class=\"audience-label\">For everyone</p>"));
+    assert!(full.contains("<h2>Appeals</h2>\n<p class=\"audience-label\">For: Governors</p>"));
+    let staff = site.page("for/staff/pay/index.html");
+    assert!(!staff.contains("audience-label"), "{staff}");
 }

@@ -71,10 +71,11 @@ fn policy_page_has_metadata_related_history_and_sections() {
         "<dt>Approved by</dt><dd>Resources Committee</dd>",
         "<dt>Owner</dt><dd>School Business Manager</dd>",
         "Spring 2027, by 31 March 2027",
-        "<dt>Statutory</dt><dd>No</dd>",
     ] {
         assert!(page.contains(text), "missing {text}");
     }
+    // A policy the law does not require has no "Statutory" row.
+    assert!(!page.contains("<dt>Statutory</dt>"));
     // Related: a policy of the site (relative link) and a document elsewhere.
     assert!(page.contains("<a href=\"../../policies/lettings/index.html\">Lettings Policy</a>"));
     assert!(page.contains("href=\"https://council.example/visitors.pdf\""));
@@ -352,9 +353,10 @@ fn audience_views_hold_only_their_sections() {
     assert_eq!(site.build(&[]).code, 0);
     let pupils = site.page("for/pupils/visitors/index.html");
     let ids = attributes(&pupils, "data-audiences");
+    // The pupils' own section first, then the shared one, folded.
     assert_eq!(
         ids,
-        ["staff parents pupils governors", "pupils"],
+        ["pupils", "staff parents pupils governors"],
         "{pupils}"
     );
     assert!(pupils.contains("Grown-ups you do not know wear a lanyard."));

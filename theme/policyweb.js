@@ -93,3 +93,24 @@
     }
   });
 })();
+
+// A pupil's view folds the shared sections under "More about this": open
+// them to print, and when a link leads into them.
+(function () {
+  "use strict";
+  var folds = document.querySelectorAll("details.more-about");
+  if (!folds.length) { return; }
+  window.addEventListener("beforeprint", function () {
+    for (var i = 0; i < folds.length; i++) { folds[i].open = true; }
+  });
+  function openTarget() {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var fold = target && target.closest("details.more-about");
+    if (fold && !fold.open) {
+      fold.open = true;
+      target.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();

@@ -7,7 +7,6 @@ use std::fmt::Write;
 
 use pulldown_cmark_escape::escape_html;
 
-use crate::audiences::AudienceSet;
 use crate::markdown::Body;
 use crate::markers::{self, Marker};
 use crate::site::{Policy, Site};
@@ -111,13 +110,53 @@ pub struct BodyOptions<'a> {
     pub id_prefix: &'a str,
     /// When set, each top-level section links to its place in the full policy.
     pub full_url: Option<&'a str>,
+    /// Show the sections written for `audience` in particular first and fold
+    /// the shared ones (and the intro) under "More about this": a
+    /// plain-language reader's own view.
+    pub own_first: bool,
+}
+
+/// The order a page shows a policy's sections in, by index: `first` openly,
+/// then `more` folded (empty unless the reader's own sections come first).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReadingOrder {
+    /// The sections shown first, in source order.
+    pub first: Vec<usize>,
+    /// The sections folded under "More about this", in source order.
+    pub more: Vec<usize>,
+}
+
+/// The reading order of `policy` for `audience` (every section when `None`).
+/// With `own_first`, the top-level sections tagged for fewer readers than the
+/// policy addresses come first, each with its subsections, and the shared
+/// ones after; a policy with no such section keeps its order.
+pub fn reading_order(policy: &Policy, audience: Option<usize>, own_first: bool) -> ReadingOrder {
+    let sections = &policy.body().sections;
+    let sets = &policy.source.section_audiences;
+    let shown = |i: usize| audience.is_none_or(|a| sets[i].contains(a));
+    let mut roots: Vec<usize> = Vec::with_capacity(sections.len());
+    for (i, section) in sections.iter().enumerate() {
+        let root = section.parent.map_or(i, |p| roots[p]);
+        roots.push(root);
+    }
+    let addressed = policy.source.audiences;
+    let own = |i: usize| own_first && sets[roots[i]] != addressed;
+    let (first, more): (Vec<usize>, Vec<usize>) = (0..sections.len())
+        .filter(|&i| shown(i))
+        .partition(|&i| own(i));
+    if first.is_empty() {
+        ReadingOrder {
+            first: more,
+            more: Vec::new(),
+        }
+    } else {
+        ReadingOrder { first, more }
+    }
 }
 
 /// The sections of `policy` that the page shows, as HTML; `body` is the
 /// policy's body with its shortcodes expanded.
 pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOptions) -> String {
-    let config = &site.config;
-    let everyone = AudienceSet::all(config.audiences.len());
     let mut html = String::with_capacity(
         body.intro.len()
             + body
@@ -126,17 +165,45 @@ pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOp
                 .map(|s| s.html.len() + 200)
                 .sum::<usize>(),
     );
-    if !body.intro.trim().is_empty() {
-        html.push_str("<div class=\"intro\">\n");
-        html.push_str(&body.intro);
-        html.push_str("</div>\n");
+    let order = reading_order(policy, options.audience, options.own_first);
+    let intro = |html: &mut String| {
+        if !body.intro.trim().is_empty() {
+            html.push_str("<div class=\"intro\">\n");
+            html.push_str(&body.intro);
+            html.push_str("</div>\n");
+        }
+    };
+    if order.more.is_empty() {
+        intro(&mut html);
+        push_sections(&mut html, policy, body, site, options, &order.first);
+    } else {
+        push_sections(&mut html, policy, body, site, options, &order.first);
+        html.push_str("<details class=\"more-about\">\n<summary>More about this</summary>\n");
+        intro(&mut html);
+        push_sections(&mut html, policy, body, site, options, &order.more);
+        html.push_str("</details>\n");
     }
+    html
+}
+
+/// Writes the sections `shown` (whole subtrees, in order), nested in
+/// `<section>` elements with their audience hooks and labels.
+fn push_sections(
+    html: &mut String,
+    policy: &Policy,
+    body: &Body,
+    site: &Site,
+    options: &BodyOptions,
+    shown: &[usize],
+) {
+    let config = &site.config;
+    // A section for everyone the policy addresses says nothing about whom it
+    // is for on a reader's own view, and "For everyone" on the full policy.
+    let addressed = policy.source.audiences;
     let mut open: Vec<u8> = Vec::new();
     let sets = &policy.source.section_audiences;
-    for (section, set) in body.sections.iter().zip(sets) {
-        if options.audience.is_some_and(|a| !set.contains(a)) {
-            continue;
-        }
+    for &i in shown {
+        let (section, set) = (&body.sections[i], &sets[i]);
         while open.last().is_some_and(|&level| level >= section.level) {
             open.pop();
             html.push_str("</section>\n");
@@ -149,18 +216,16 @@ pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOp
             "<section id=\"{}{}\" class=\"policy-section\" data-audiences=\"{ids}\">\n<h{level}>{}</h{level}>\n",
             options.id_prefix, section.anchor, section.title_html
         );
-        // On a reader's own view, "For everyone" on every section is noise
-        // (for a pupil most of all): only a narrower section says whom it is for.
-        let label = options.audience.is_none() || *set != everyone;
+        let label = options.audience.is_none() || *set != addressed;
         let full = options.full_url.filter(|_| section.parent.is_none());
         if label || full.is_some() {
             html.push_str("<p class=\"audience-label\">");
         }
-        if label && *set == everyone {
+        if label && *set == addressed {
             html.push_str("For everyone");
         } else if label {
             html.push_str("For: ");
-            let _ = escape_html(&mut html, &set.labels(config));
+            let _ = escape_html(&mut *html, &set.labels(config));
         }
         if let Some(full) = full {
             let _ = write!(
@@ -169,7 +234,7 @@ pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOp
                 if label { " · " } else { "" },
                 section.anchor
             );
-            let _ = escape_html(&mut html, &section.title_text);
+            let _ = escape_html(&mut *html, &section.title_text);
             html.push_str("</span></a>");
         }
         if label || full.is_some() {
@@ -180,7 +245,6 @@ pub fn sections_html(policy: &Policy, body: &Body, site: &Site, options: &BodyOp
     for _ in open {
         html.push_str("</section>\n");
     }
-    html
 }
 
 /// The footnotes cited by the sections a page shows, as an ordered list.

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::audiences::AudienceSet;
 use crate::config::Audience;
 use crate::dates::{self, PolicyDate};
 use crate::site::{Policy, Site};
@@ -265,7 +264,7 @@ pub struct TocEntry<'a> {
 
 /// The contents of `policy` as shown to `audience` (everything when `None`).
 pub fn toc<'a>(policy: &'a Policy, site: &Site, audience: Option<usize>) -> Vec<TocEntry<'a>> {
-    let everyone = AudienceSet::all(site.config.audiences.len());
+    let everyone = policy.source.audiences;
     policy
         .body()
         .sections

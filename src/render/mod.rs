@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::audiences::AudienceSet;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Body;
@@ -193,6 +194,8 @@ pub struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     policy_bodies: Vec<Option<Body>>,
+    /// The bodies with plain age tables, for policies that have one and a plain-language reader.
+    plain_bodies: Vec<Option<Body>>,
     page_bodies: Vec<Option<Body>>,
     /// The context every page at a given depth starts from (`root`, `site`,
     /// `today`), serialised once per depth rather than once per page.
@@ -221,13 +224,43 @@ impl<'a> Renderer<'a> {
             .policies
             .iter()
             .map(|p| {
-                shortcodes::expand(p.body(), &p.source.path, site, templates, &mut diagnostics)
+                let path = &p.source.path;
+                shortcodes::expand(p.body(), path, site, templates, false, &mut diagnostics)
             })
             .collect();
         let page_bodies = site
             .pages
             .iter()
-            .map(|p| shortcodes::expand(&p.body, &p.path, site, templates, &mut diagnostics))
+            .map(|p| shortcodes::expand(&p.body, &p.path, site, templates, false, &mut diagnostics))
+            .collect();
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        // A plain-language reader's pages show every age table in its plain
+        // form: the bodies of the policies they read that have an age table.
+        let plain_readers = site
+            .config
+            .audiences
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.plain_language)
+            .fold(AudienceSet::EMPTY, |mut set, (i, _)| {
+                set.insert(i);
+                set
+            });
+        let plain_bodies = site
+            .policies
+            .iter()
+            .map(|p| {
+                let read = !p.views.intersection(plain_readers).is_empty();
+                let has_table = p.body().shortcodes.iter().any(|c| c.name == "age_limits");
+                (read && has_table)
+                    .then(|| {
+                        let path = &p.source.path;
+                        shortcodes::expand(p.body(), path, site, templates, true, &mut diagnostics)
+                    })
+                    .flatten()
+            })
             .collect();
         if diagnostics.has_errors() {
             return Err(diagnostics);
@@ -240,14 +273,18 @@ impl<'a> Renderer<'a> {
             site,
             templates,
             policy_bodies,
+            plain_bodies,
             page_bodies,
             base_contexts,
         })
     }
 
-    fn policy_body(&self, i: usize) -> &Body {
-        self.policy_bodies[i]
-            .as_ref()
+    /// Policy `i`'s body with its shortcodes expanded, for audience `audience`'s
+    /// pages (plain age tables for a plain-language reader), or for everyone.
+    fn policy_body(&self, i: usize, audience: Option<usize>) -> &Body {
+        let plain = audience.is_some_and(|a| self.site.config.audiences[a].plain_language);
+        (self.plain_bodies[i].as_ref().filter(|_| plain))
+            .or(self.policy_bodies[i].as_ref())
             .unwrap_or_else(|| self.site.policies[i].body())
     }
 
@@ -366,15 +403,17 @@ impl<'a> Renderer<'a> {
                 links.audience = audience;
                 links.policy = Some(policy.id());
                 links.document = Some(policy.id());
+                let plain = audience.is_some_and(|a| site.config.audiences[a].plain_language);
                 let options = BodyOptions {
                     audience,
                     level_shift: 0,
                     id_prefix: "",
                     full_url: None,
+                    own_first: plain,
                 };
                 let body = links.resolve(&body::sections_html(
                     policy,
-                    self.policy_body(i),
+                    self.policy_body(i, audience),
                     site,
                     &options,
                 ));
@@ -385,8 +424,18 @@ impl<'a> Renderer<'a> {
                     "footnotes",
                     &links.resolve(&body::footnotes_html(policy, audience, "")),
                 );
-                context.insert("toc", &context::toc(policy, site, audience));
-                context.insert("page_title", &policy.source.title);
+                // A plain-language reader's view is short and starts with
+                // their own sections: no contents list before them.
+                let toc = if plain {
+                    Vec::new()
+                } else {
+                    context::toc(policy, site, audience)
+                };
+                context.insert("toc", &toc);
+                let title =
+                    audience.map_or(policy.source.title.as_str(), |a| policy.source.title_for(a));
+                context.insert("title", title);
+                context.insert("page_title", title);
                 context.insert("description", &policy.source.summary);
                 let mut middle = Vec::new();
                 if let Some(a) = audience {
@@ -404,10 +453,7 @@ impl<'a> Renderer<'a> {
                     );
                     context.insert("full_url", &links.full_policy(policy.id(), None));
                 }
-                context.insert(
-                    "breadcrumbs",
-                    &context::crumbs(&root, &middle, &policy.source.title),
-                );
+                context.insert("breadcrumbs", &context::crumbs(&root, &middle, title));
                 "policy.html"
             }
             PageKind::Audience(a) => {
@@ -541,6 +587,7 @@ impl<'a> Renderer<'a> {
                     &old.source.path,
                     site,
                     self.templates,
+                    false,
                     &mut errors,
                 );
                 if let Some(d) = errors.sorted().into_iter().next() {
@@ -551,6 +598,7 @@ impl<'a> Renderer<'a> {
                     level_shift: 0,
                     id_prefix: "",
                     full_url: None,
+                    own_first: false,
                 };
                 let html = body::sections_html(
                     old,
@@ -704,8 +752,9 @@ impl<'a> Renderer<'a> {
             level_shift: 1,
             id_prefix: &prefix,
             full_url: Some(&full_url),
+            own_first: false,
         };
-        let html = body::sections_html(policy, self.policy_body(i), site, &options);
+        let html = body::sections_html(policy, self.policy_body(i, Some(a)), site, &options);
         let notes = body::footnotes_html(policy, Some(a), &prefix);
         let links = PageLinks {
             document: Some(policy.id()),

@@ -19,11 +19,14 @@ use crate::site::Site;
 use super::templates::Templates;
 
 /// `body` with its shortcodes rendered in place, or `None` when it has none.
+/// With `plain`, every age table is the plain one, whatever the call says
+/// (for the pages of a plain-language audience such as pupils).
 pub fn expand(
     body: &Body,
     path: &Path,
     site: &Site,
     templates: &Templates,
+    plain: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<Body> {
     if body.shortcodes.is_empty() {
@@ -33,7 +36,7 @@ pub fn expand(
         .shortcodes
         .iter()
         .map(|call| {
-            render(call, site, templates).unwrap_or_else(|message| {
+            render(call, site, templates, plain).unwrap_or_else(|message| {
                 diagnostics.error(path, Some(call.line), message);
                 String::new()
             })
@@ -56,7 +59,12 @@ pub fn expand(
 }
 
 /// Renders one call, or says what is wrong with it.
-fn render(call: &ShortcodeCall, site: &Site, templates: &Templates) -> Result<String, String> {
+fn render(
+    call: &ShortcodeCall,
+    site: &Site,
+    templates: &Templates,
+    plain: bool,
+) -> Result<String, String> {
     let name = &call.name;
     let template = format!("shortcodes/{name}.html");
     if !templates.has(&template) {
@@ -76,7 +84,7 @@ fn render(call: &ShortcodeCall, site: &Site, templates: &Templates) -> Result<St
         context.insert(key.clone(), value);
     }
     if name == "age_limits" {
-        let table = age_limits_args(&args, site)?;
+        let table = age_limits_args(&args, site, plain)?;
         context.insert("ages", &table);
     }
     context.insert("school", &site.config.school);
@@ -113,8 +121,13 @@ fn parse_args(name: &str, args: &str) -> Result<toml::Table, String> {
     }
 }
 
-/// Checks `age_limits(platforms=[...], plain=true)` and makes its table.
-fn age_limits_args<'a>(args: &toml::Table, site: &'a Site) -> Result<AgeTable<'a>, String> {
+/// Checks `age_limits(platforms=[...], plain=true)` and makes its table
+/// (always the plain one when `force_plain`).
+fn age_limits_args<'a>(
+    args: &toml::Table,
+    site: &'a Site,
+    force_plain: bool,
+) -> Result<AgeTable<'a>, String> {
     let Some(data) = &site.data.age_limits else {
         return Err(
             "the age_limits shortcode needs data/age-limits.toml (see the editing guide)".into(),
@@ -130,6 +143,7 @@ fn age_limits_args<'a>(args: &toml::Table, site: &'a Site) -> Result<AgeTable<'a
         ));
     }
     let plain = match args.get("plain") {
+        _ if force_plain => true,
         None => false,
         Some(toml::Value::Boolean(b)) => *b,
         Some(_) => return Err("age_limits plain must be true or false".into()),
