@@ -166,6 +166,13 @@ fn plain_message(raw: &str, at: &str, first_line: impl Fn(&str) -> Option<usize>
         let first = first_line(key).map_or(String::new(), |l| format!(" (first on line {l})"));
         return format!("{key} is given twice{first}: keep one of them");
     }
+    if raw.starts_with("key with no value") {
+        return format!(
+            "\"{}\" has no value: a setting is written like title = \"Behaviour Policy\"; \
+             if this line belongs to the value above, put that value back on one line",
+            at.trim()
+        );
+    }
     if raw.starts_with("unexpected key or value") {
         return format!(
             "a line holds one setting: put the whole value in one pair of double quotes \

@@ -52,7 +52,7 @@ fn new_site() -> Site {
 fn policy(site: &Site, id: &str, body: &str) {
     site.write(
         &format!("policies/{id}.md"),
-        &format!("+++\ntitle = \"Policy {id}\"\n+++\n{body}"),
+        &format!("+++\ntitle = \"Policy {id}\"\nreview = \"Summer 2027\"\n+++\n{body}"),
     );
 }
 
@@ -114,11 +114,11 @@ fn a_stale_age_in_prose_is_a_warning_with_its_file_and_line() {
     assert_eq!(
         run.diagnostics(),
         [
-            "./policies/social-media.md:6: warning: this says the minimum age for WhatsApp is \
+            "./policies/social-media.md:7: warning: this says the minimum age for WhatsApp is \
              16 (\"16 or above\"), but ./data/age-limits.toml gives 13 (checked 1 September \
              2026); show the ages with {{ age_limits(platforms=[\"WhatsApp\"]) }} instead of \
              typing them [age-claim]",
-            "./policies/social-media.md:8: warning: this says the minimum age for Twitter is \
+            "./policies/social-media.md:9: warning: this says the minimum age for Twitter is \
              18 (\"18 or over\"), but ./data/age-limits.toml gives 13 (checked 1 September \
              2026); show the ages with {{ age_limits(platforms=[\"X\"]) }} instead of typing them [age-claim]",
         ]
@@ -174,7 +174,7 @@ fn a_hard_coded_table_with_a_stale_row_is_caught() {
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
         lines[0].starts_with(
-            "./policies/social-media.md:9: warning: this says the minimum age for WhatsApp is 16,"
+            "./policies/social-media.md:10: warning: this says the minimum age for WhatsApp is 16,"
         ),
         "{}",
         lines[0]
@@ -421,18 +421,18 @@ fn an_unknown_shortcode_or_bad_arguments_are_errors_at_their_line() {
     assert_eq!(
         run.diagnostics(),
         [
-            format!("{p}:6: error: unknown shortcode \"agelimits\"; did you mean \"age_limits\"?"),
+            format!("{p}:7: error: unknown shortcode \"agelimits\"; did you mean \"age_limits\"?"),
             format!(
-                "{p}:8: error: bad arguments to shortcode \"age_limits\": write them as \
+                "{p}:9: error: bad arguments to shortcode \"age_limits\": write them as \
                  name=value pairs separated by commas, with text in quotes, e.g. \
                  platforms=[\"WhatsApp\", \"TikTok\"]"
             ),
             format!(
-                "{p}:10: error: age_limits names \"MySpace\", which is not in \
+                "{p}:11: error: age_limits names \"MySpace\", which is not in \
                  ./data/age-limits.toml (known: Roblox, TikTok, WhatsApp, X, Chatterbox)"
             ),
             format!(
-                "{p}:12: error: age_limits has no argument \"platform\"; did you mean \"platforms\"? (it takes \
+                "{p}:13: error: age_limits has no argument \"platform\"; did you mean \"platforms\"? (it takes \
                  platforms=[\"Name\", ...] and plain=true)"
             ),
         ]
@@ -476,7 +476,7 @@ fn an_error_in_a_schools_shortcode_names_the_call_and_the_template() {
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     let template = Path::new("./templates/shortcodes/contact_box.html");
     assert!(
-        lines[0].starts_with("./policies/complaints.md:5: error: shortcode \"contact_box\""),
+        lines[0].starts_with("./policies/complaints.md:6: error: shortcode \"contact_box\""),
         "{}",
         lines[0]
     );

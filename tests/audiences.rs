@@ -391,7 +391,7 @@ fn tagging_mistakes_are_errors_with_file_and_line() {
     ]);
     let run = site.build(&[]);
     assert_eq!(run.code, 1);
-    let lines = run.diagnostics();
+    let lines = run.errors();
     assert_eq!(lines.len(), 4, "{}", run.stderr);
     assert_eq!(
         lines[0],

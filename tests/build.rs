@@ -130,7 +130,7 @@ fn every_error_is_reported_with_file_and_line_and_nothing_is_written() {
     let run = site.build(&[]);
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.diagnostics(),
+        run.errors(),
         [
             "./policies/a.md:3: error: unknown key \"reveiw\"; did you mean \"review\"?",
             "./policies/b.md:1: error: the front matter has no title (add title = \"...\")",
@@ -144,7 +144,7 @@ fn every_error_is_reported_with_file_and_line_and_nothing_is_written() {
     );
     assert!(
         run.stderr
-            .contains("6 errors, 0 warnings; nothing was published")
+            .contains("6 errors, 4 warnings; nothing was published")
     );
     assert!(!site.root().join("public").exists());
 }
@@ -381,10 +381,10 @@ fn a_broken_policy_does_not_make_links_to_it_errors_too() {
     ]);
     let run = site.build(&[]);
     assert_eq!(run.code, 1);
-    let lines = run.diagnostics();
+    let lines = run.errors();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
-        lines[0].starts_with("./policies/a.md:3: error: key with no value"),
+        lines[0].starts_with("./policies/a.md:3: error: \"broken toml\" has no value"),
         "{}",
         run.stderr
     );

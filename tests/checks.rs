@@ -207,12 +207,75 @@ fn misspelt_names_get_the_nearest_valid_one_and_only_when_close() {
     );
     let run = site.build(&[]);
     assert_eq!(
-        run.diagnostics(),
+        run.errors(),
         [
             "./pages/about.md:5: error: unknown heading attribute \"audiance\"; did you mean \
              \"audience\"? write it like {#anchor audience=staff}",
             "./policies/child-protection.md:3: error: review: \"Sprng 2027\" is not a date policyweb \
              understands; did you mean \"Spring 2027\"?",
+        ]
+    );
+}
+
+#[test]
+fn reviews_no_one_can_forget() {
+    let site = site(
+        "school = \"Larkfield\"\n",
+        &[
+            ("trips", "Educational Visits", ""),
+            (
+                "lettings",
+                "Lettings",
+                "review = \"none\"\nreview_reason = \"Updated whenever the charges change.\"\n",
+            ),
+            ("uniform", "Uniform", "review = \"Summer 2027\"\n"),
+        ],
+    );
+    let run = check(&site, &["--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "./policies/trips.md:1: warning: \"Educational Visits\" has no review date, so no one \
+          will be told when it is due: add review = \"Spring 2027\" or review_every = \"1 year\" \
+          (or, for a document that is never reviewed, review = \"none\" with review_reason = \
+          \"...\") [no-review-date]"
+        ]
+    );
+
+    site.write(
+        "policies/trips.md",
+        &policy("Educational Visits", "review = \"none\"\n"),
+    );
+    site.write(
+        "policies/uniform.md",
+        &policy(
+            "Uniform",
+            "approved = \"2026-09-01\"\nreview = \"Summer 2026\"\nreview_reason = \"x\"\n",
+        ),
+    );
+    site.write(
+        "policies/lettings.md",
+        &policy(
+            "Lettings",
+            "approved = \"2027-01-10\"\nreview = \"Spring 2028\"\n",
+        ),
+    );
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.errors(),
+        [
+            "./policies/lettings.md:3: error: approved is 10 January 2027, which has not happened \
+             yet (today is 21 November 2026): give the day the governors approved it, or status = \
+             \"draft\" until they do",
+            "./policies/trips.md:3: error: review = \"none\" needs a reason on the next line: \
+             review_reason = \"Why this document is not reviewed\"",
+            "./policies/uniform.md:4: error: the review (Summer 2026, by 31 July 2026) is before the \
+             approval (1 September 2026): the next review comes after the policy is approved; check \
+             both dates",
+            "./policies/uniform.md:5: error: review_reason is only for a document that is never \
+             reviewed: write review = \"none\" too, or remove review_reason",
         ]
     );
 }

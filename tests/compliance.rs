@@ -323,7 +323,7 @@ fn withdrawn_mistakes_are_errors_at_their_line() {
     let run = site.build(&[]);
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.diagnostics(),
+        run.errors(),
         [
             "./pages/about.md:5: error: link to \"#purpose\" of policy \"old\", which is withdrawn and has no sections any more",
             "./policies/new-policy.md:3: error: replaced_by is only for a withdrawn policy: add status = \"withdrawn\" or remove replaced_by",

@@ -201,7 +201,7 @@ fn review_every_counts_from_approved_across_month_ends_and_leap_years() {
         ("leap-year", "2024-02-29", "1 year", "2025-02-28"),
         ("leap-to-leap", "2024-02-29", "4 years", "2028-02-29"),
         ("month-end", "2026-01-31", "1 month", "2026-02-28"),
-        ("month-end-leap", "2028-01-31", "1 month", "2028-02-29"),
+        ("month-end-leap", "2024-01-31", "1 month", "2024-02-29"),
         ("half-year", "2025-08-31", "6 months", "2026-02-28"),
         ("from-term", "Summer 2024", "18 months", "2026-01-31"),
         ("annually", "2025-11-21", "annually", "2026-11-21"),
@@ -777,7 +777,11 @@ fn check_site() -> Site {
                 "Uniform",
                 "approved = \"2025-11-10\"\n\nreview_every = \"1 year\"\n",
             ),
-            ("lettings", "Lettings", ""),
+            (
+                "lettings",
+                "Lettings",
+                "review = \"none\"\nreview_reason = \"Updated whenever the charges change.\"\n",
+            ),
         ],
     )
 }

@@ -945,7 +945,7 @@ fn script_addresses_in_front_matter_and_data_are_errors() {
     let run = site.build(&[]);
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.diagnostics(),
+        run.errors(),
         [
             "./data/age-limits.toml:6: error: source of \"A\" must be a web address starting with https://, not \" data:text/html,x\"",
             "./policies/gamma.md:4: error: \"javascript:alert(1)\": a javascript: address may not be published (only http, https, mailto, tel and addresses within the site; javascript: could run code or embed data); give the https:// address",

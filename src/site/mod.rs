@@ -251,7 +251,7 @@ impl Site {
         site.check_glossary(diagnostics);
         site.check_age_data(diagnostics);
         site.check_plain_summaries(diagnostics);
-        review::overdue_warnings(&site, diagnostics);
+        review::review_warnings(&site, diagnostics);
         site
     }
 

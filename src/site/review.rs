@@ -8,8 +8,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{Policy, Site};
-use crate::dates;
+use crate::dates::{self, PolicyDate, Precision};
 use crate::diagnostics::{Diagnostics, Kind};
+use crate::source::policy::Lifecycle;
 
 /// Where a policy stands against its review date on a given day.
 ///
@@ -129,12 +130,58 @@ impl StatusCounts {
     }
 }
 
-/// A warning for each overdue review, at the line of the policy's `review`
-/// (or `review_every`) key, so an editor can jump straight to it.
-pub fn overdue_warnings(site: &Site, diagnostics: &mut Diagnostics) {
+/// Whether `approved` cannot have happened yet on `today`: a day after
+/// today, or a month or term that has not begun.
+fn approved_in_future(approved: &PolicyDate, today: Date) -> bool {
+    let earliest = match approved.precision {
+        Precision::Day => approved.date,
+        Precision::Month => approved.date.first_of_month(),
+        // Terms and half-terms are under four months long.
+        Precision::Term(..) => approved
+            .date
+            .checked_sub(Span::new().months(4))
+            .unwrap_or(approved.date),
+    };
+    earliest > today
+}
+
+/// The review checks of every policy in force: an approval dated in the
+/// future is an error; a policy with no review date (and no `review =
+/// "none"` with its reason) is a `[no-review-date]` warning; an overdue
+/// review is an `[overdue]` warning at the line of its `review` (or
+/// `review_every`) key, so an editor can jump straight to it.
+pub fn review_warnings(site: &Site, diagnostics: &mut Diagnostics) {
     for policy in &site.policies {
         let source = &policy.source;
+        if let Some(approved) = &source.approved
+            && approved_in_future(approved, site.today)
+        {
+            diagnostics.error(
+                &source.path,
+                source.approved_line,
+                format!(
+                    "approved is {}, which has not happened yet (today is {}): give the day \
+                     the governors approved it, or status = \"draft\" until they do",
+                    approved.display(),
+                    dates::long(site.today)
+                ),
+            );
+        }
         let Some(review) = &source.review else {
+            if source.no_review.is_none() && source.lifecycle == Lifecycle::Current {
+                diagnostics.warning(
+                    &source.path,
+                    Some(source.id_line),
+                    Kind::NoReviewDate,
+                    format!(
+                        "\"{}\" has no review date, so no one will be told when it is due: add \
+                         review = \"Spring 2027\" or review_every = \"1 year\" (or, for a \
+                         document that is never reviewed, review = \"none\" with \
+                         review_reason = \"...\")",
+                        source.title
+                    ),
+                );
+            }
             continue;
         };
         if policy.status != ReviewStatus::Overdue {

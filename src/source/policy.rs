@@ -10,6 +10,7 @@ use crate::audiences::{self, AudienceSet};
 use crate::config::{SiteConfig, is_valid_id};
 use crate::dates::{DateInput, Interval, PolicyDate};
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Kind;
 use crate::markdown::html::unsafe_url;
 use crate::markdown::{self, Body, TermMatcher};
 use crate::suggest;
@@ -29,6 +30,7 @@ struct FrontMatter {
     approved: Option<Spanned<DateInput>>,
     review: Option<Spanned<DateInput>>,
     review_every: Option<Spanned<String>>,
+    review_reason: Option<Spanned<String>>,
     statutory: Option<Spanned<StatutoryInput>>,
     status: Option<Spanned<String>>,
     replaced_by: Option<Spanned<String>>,
@@ -41,6 +43,30 @@ struct FrontMatter {
     titles: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
     history: Vec<Spanned<HistoryInput>>,
+    #[serde(default)]
+    accept: Vec<Spanned<AcceptInput>>,
+}
+
+/// An `[[accept]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptInput {
+    kind: Spanned<String>,
+    text: Option<String>,
+    reason: Option<String>,
+}
+
+/// A warning the governors accepted on the record, until the next review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    /// The kind of warning accepted.
+    pub kind: Kind,
+    /// Words of the flagged text (or the warning), so only that one is accepted.
+    pub text: Option<String>,
+    /// Why, as the governors recorded it.
+    pub reason: String,
+    /// The line of the `[[accept]]` entry.
+    pub line: usize,
 }
 
 /// `statutory = true`, `false`, a duty's id or a list of them.
@@ -145,6 +171,12 @@ pub struct PolicySource {
     pub review_every: Option<String>,
     /// The line of the key the due date comes from (`review`, or `review_every`).
     pub review_line: Option<usize>,
+    /// Why the policy is never reviewed, when `review = "none"` says so.
+    pub no_review: Option<String>,
+    /// The line of `approved`, if it is given.
+    pub approved_line: Option<usize>,
+    /// Warnings accepted on the record (`[[accept]]`).
+    pub accepts: Vec<Acceptance>,
     /// Whether the law requires the school to have it.
     pub statutory: bool,
     /// The statutory duties it meets (`statutory = "behaviour"`), each with
@@ -266,6 +298,33 @@ fn build(
         }
     };
 
+    let never = front.review.as_ref().is_some_and(
+        |r| matches!(r.get_ref(), DateInput::Text(t) if t.trim().eq_ignore_ascii_case("none")),
+    );
+    let no_review = match (never, front.review_reason) {
+        (true, Some(reason)) if !reason.get_ref().trim().is_empty() => {
+            Some(reason.into_inner().trim().to_string())
+        }
+        (true, _) => {
+            diagnostics.error(
+                path,
+                front.review.as_ref().map(|r| toml.line(&r.span())),
+                "review = \"none\" needs a reason on the next line: \
+                 review_reason = \"Why this document is not reviewed\"",
+            );
+            None
+        }
+        (false, Some(reason)) => {
+            diagnostics.error(
+                path,
+                Some(toml.line(&reason.span())),
+                "review_reason is only for a document that is never reviewed: \
+                 write review = \"none\" too, or remove review_reason",
+            );
+            None
+        }
+        (false, None) => None,
+    };
     let mut date = |input: Option<Spanned<DateInput>>, what: &str| {
         let input = input?;
         let line = toml.line(&input.span());
@@ -273,9 +332,25 @@ fn build(
             .map_err(|e| diagnostics.error(path, Some(line), format!("{what}: {e}")))
             .ok()
     };
+    let approved_line = front.approved.as_ref().map(|a| toml.line(&a.span()));
     let approved = date(front.approved, "approved");
     let review_line = front.review.as_ref().map(|r| toml.line(&r.span()));
-    let written_review = date(front.review, "review");
+    let front_review = if never { None } else { front.review };
+    let written_review = date(front_review, "review");
+    if let (Some(approved), Some(review)) = (&approved, &written_review)
+        && review.date < approved.date
+    {
+        diagnostics.error(
+            path,
+            review_line,
+            format!(
+                "the review ({}) is before the approval ({}): the next review comes after \
+                 the policy is approved; check both dates",
+                review.display(),
+                approved.display()
+            ),
+        );
+    }
     let every_line = front.review_every.as_ref().map(|e| toml.line(&e.span()));
     let (review, review_every) = match (written_review, front.review_every) {
         (Some(review), None) => (Some(review), None),
@@ -364,6 +439,50 @@ fn build(
     }
     history.sort_by_key(|h| std::cmp::Reverse(h.date.date));
 
+    let accepts = front
+        .accept
+        .into_iter()
+        .filter_map(|entry| {
+            let line = toml.line(&entry.span());
+            let entry = entry.into_inner();
+            let word = entry.kind.get_ref().trim();
+            let Some(kind) = Kind::from_word(word) else {
+                diagnostics.error(
+                    path,
+                    Some(toml.line(&entry.kind.span())),
+                    format!(
+                        "[[accept]] kind \"{word}\" is not a kind of warning{}",
+                        suggest::hint_or_list(word, Kind::ALL.map(Kind::as_str))
+                    ),
+                );
+                return None;
+            };
+            let Some(reason) = entry
+                .reason
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+            else {
+                diagnostics.error(
+                    path,
+                    Some(line),
+                    "[[accept]] needs a reason, as the governors recorded it: \
+                     reason = \"Approved wording; to be corrected at the next review.\"",
+                );
+                return None;
+            };
+            let text = entry
+                .text
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty());
+            Some(Acceptance {
+                kind,
+                text,
+                reason,
+                line,
+            })
+        })
+        .collect();
+
     let section_audiences =
         audiences::resolve(&body.sections, audiences, config, path, diagnostics);
 
@@ -385,6 +504,9 @@ fn build(
         },
         review,
         review_every,
+        no_review,
+        approved_line,
+        accepts,
         statutory,
         duties,
         review_from_duty: false,

@@ -78,6 +78,15 @@ pub struct Run {
 }
 
 impl Run {
+    /// The stderr lines that are errors.
+    #[allow(dead_code)]
+    pub fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .collect()
+    }
+
     /// The stderr lines that are errors or warnings.
     pub fn diagnostics(&self) -> Vec<&str> {
         self.stderr
