@@ -145,15 +145,33 @@ fn approved_in_future(approved: &PolicyDate, today: Date) -> bool {
     earliest > today
 }
 
-/// The review checks of every policy in force: an approval dated in the
-/// future is an error; a policy with no review date (and no `review =
+/// The review checks of every policy in force (a draft's dates are still
+/// provisional): an approval dated in the future, or a review before the
+/// approval, is an error; a policy with no review date (and no `review =
 /// "none"` with its reason) is a `[no-review-date]` warning; an overdue
 /// review is an `[overdue]` warning at the line of its `review` (or
 /// `review_every`) key, so an editor can jump straight to it.
 pub fn review_warnings(site: &Site, diagnostics: &mut Diagnostics) {
     for policy in &site.policies {
         let source = &policy.source;
+        let in_force = source.lifecycle == Lifecycle::Current;
+        if let (Some(approved), Some(review)) = (&source.approved, &source.review)
+            && in_force
+            && review.date < approved.date
+        {
+            diagnostics.error(
+                &source.path,
+                source.review_line,
+                format!(
+                    "the review ({}) is before the approval ({}): the next review comes after \
+                     the policy is approved; check both dates",
+                    review.display(),
+                    approved.display()
+                ),
+            );
+        }
         if let Some(approved) = &source.approved
+            && in_force
             && approved_in_future(approved, site.today)
         {
             diagnostics.error(
@@ -168,7 +186,7 @@ pub fn review_warnings(site: &Site, diagnostics: &mut Diagnostics) {
             );
         }
         let Some(review) = &source.review else {
-            if source.no_review.is_none() && source.lifecycle == Lifecycle::Current {
+            if source.no_review.is_none() && in_force {
                 diagnostics.warning(
                     &source.path,
                     Some(source.id_line),

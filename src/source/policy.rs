@@ -337,20 +337,6 @@ fn build(
     let review_line = front.review.as_ref().map(|r| toml.line(&r.span()));
     let front_review = if never { None } else { front.review };
     let written_review = date(front_review, "review");
-    if let (Some(approved), Some(review)) = (&approved, &written_review)
-        && review.date < approved.date
-    {
-        diagnostics.error(
-            path,
-            review_line,
-            format!(
-                "the review ({}) is before the approval ({}): the next review comes after \
-                 the policy is approved; check both dates",
-                review.display(),
-                approved.display()
-            ),
-        );
-    }
     let every_line = front.review_every.as_ref().map(|e| toml.line(&e.span()));
     let (review, review_every) = match (written_review, front.review_every) {
         (Some(review), None) => (Some(review), None),
