@@ -491,11 +491,13 @@ fn an_audience_may_know_a_policy_by_its_own_title() {
 
 #[test]
 fn a_pupils_view_has_no_governance_clutter() {
-    let overdue = POLICY.replacen(
-        "review = \"Summer 2027\"",
-        "review = \"Summer 2025\"\nstatutory = true",
-        1,
-    );
+    let overdue = POLICY
+        .replacen("approved = \"2026-09-01\"", "approved = \"2024-09-01\"", 1)
+        .replacen(
+            "review = \"Summer 2027\"",
+            "review = \"Summer 2025\"\nstatutory = true",
+            1,
+        );
     let site = Site::new(&[
         ("site.toml", "school = \"S\"\n"),
         ("policies/trips.md", &overdue),
