@@ -15,7 +15,7 @@ use crate::output::{Sink, Staging};
 use crate::render::linkcheck::LinkCheck;
 use crate::render::{self, Templates, assets};
 use crate::serve::cache::{ParseCache, SourceCache};
-use crate::site::{Site, Sources, age_claims};
+use crate::site::{Site, Sources, accept, age_claims};
 use crate::source::{self, page, policy};
 
 /// A site loaded, checked and ready to render.
@@ -245,14 +245,15 @@ pub fn guarded<T>(
 }
 
 /// Renders a loaded site into `sink` and checks every link in it, adding any
-/// errors to `diagnostics`.
+/// errors to `diagnostics`; then sets aside the warnings the site's policies
+/// accept (`[[accept]]`), so build, check and serve treat them alike.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
     let root = loaded.site.config.root.clone();
-    guarded(&root, diagnostics, |diagnostics| {
+    let files = guarded(&root, diagnostics, |diagnostics| {
         let check = LinkCheck::new(sink);
         match render::render_site(&loaded.site, &loaded.templates, &loaded.assets, &check) {
             Ok(files) => {
@@ -266,7 +267,9 @@ pub fn render_into(
                 None
             }
         }
-    })
+    });
+    accept::apply(&loaded.site, diagnostics);
+    files
 }
 
 /// Builds the site: loads, checks, renders into a temporary folder (taking

@@ -187,10 +187,20 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A warning the governors accepted on the record (`[[accept]]`), with their reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The warning as it would have been printed.
+    pub warning: Diagnostic,
+    /// Why it was accepted.
+    pub reason: String,
+}
+
 /// A collection of diagnostics from one run.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    accepted: Vec<Accepted>,
 }
 
 impl Diagnostics {
@@ -223,6 +233,34 @@ impl Diagnostics {
     /// Moves every diagnostic of `other` into this collection.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.accepted.extend(other.accepted);
+    }
+
+    /// Moves each warning for which `reason_for` gives a reason out of the
+    /// warnings, into the accepted list; errors are never accepted.
+    pub fn accept(&mut self, mut reason_for: impl FnMut(&Diagnostic) -> Option<String>) {
+        let mut kept = Vec::with_capacity(self.items.len());
+        for d in std::mem::take(&mut self.items) {
+            match (d.is_error(), reason_for(&d)) {
+                (false, Some(reason)) => self.accepted.push(Accepted { warning: d, reason }),
+                _ => kept.push(d),
+            }
+        }
+        self.items = kept;
+    }
+
+    /// The accepted warnings, sorted by file and line.
+    pub fn accepted(&self) -> Vec<Accepted> {
+        let mut accepted = self.accepted.clone();
+        accepted.sort_by(|a, b| {
+            (&a.warning.path, a.warning.line, &a.warning.message).cmp(&(
+                &b.warning.path,
+                b.warning.line,
+                &b.warning.message,
+            ))
+        });
+        accepted.dedup();
+        accepted
     }
 
     /// Whether any diagnostic is an error.
@@ -265,8 +303,12 @@ impl Diagnostics {
                 format!("{n} {word}s")
             }
         }
+        let accepted = match self.accepted().len() {
+            0 => String::new(),
+            n => format!(" ({n} accepted)"),
+        };
         format!(
-            "{}, {}",
+            "{}, {}{accepted}",
             plural(self.error_count(), "error"),
             plural(self.warning_count(), "warning")
         )

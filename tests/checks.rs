@@ -279,3 +279,107 @@ fn reviews_no_one_can_forget() {
         ]
     );
 }
+
+#[test]
+fn accepted_warnings_are_on_the_record_until_the_next_review() {
+    let site = Site::new(&[
+        ("site.toml", "school = \"Larkfield\"\n"),
+        (
+            "data/age-limits.toml",
+            "checked = \"2026-09-01\"\n\n[[platform]]\nname = \"WhatsApp\"\nmin_age = 13\n\
+             source = \"https://www.whatsapp.com/legal/terms-of-service-eea\"\n",
+        ),
+    ]);
+    let front = "approved = \"2026-09-01\"\nreview = \"2027-09-01\"\n\
+                 [[accept]]\nkind = \"age-claim\"\ntext = \"WhatsApp has a requirement of 16\"\n\
+                 reason = \"Approved wording; to be corrected at the next review.\"\n\
+                 [[accept]]\nkind = \"html\"\nreason = \"Nothing to accept.\"\n";
+    let body = "\n## Apps\n\nWhatsApp has a requirement of 16 for its users.\n\n\
+                Pupils should know that WhatsApp is for those aged 16 or over.\n";
+    site.write(
+        "policies/online.md",
+        &format!("+++\ntitle = \"Online Safety\"\n{front}+++\n{body}"),
+    );
+    let run = check(&site, &["--strict"]);
+    // One age claim accepted, the other (other words) still a warning, and
+    // the [[accept]] of an html warning matches nothing.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines = run.diagnostics();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].starts_with("./policies/online.md:9: warning: this [[accept]] of a [html] warning matches no warning"), "{lines:#?}");
+    assert!(lines[0].ends_with("[unused-accept]"));
+    assert!(
+        lines[1].starts_with(
+            "./policies/online.md:18: warning: this says the minimum age for WhatsApp is 16"
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        run.stdout
+            .contains("ACCEPTED (until each policy's next review)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "./policies/online.md:16: warning: this says the minimum age for WhatsApp is 16"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  reason: Approved wording; to be corrected at the next review.")
+    );
+    assert!(
+        run.stderr.contains("0 errors, 2 warnings (1 accepted)"),
+        "{}",
+        run.stderr
+    );
+
+    let json: Value = serde_json::from_str(&check(&site, &["--format", "json"]).stdout).unwrap();
+    assert_eq!(json["summary"]["accepted"], 1);
+    assert_eq!(json["accepted"][0]["kind"], "age-claim");
+    assert_eq!(json["accepted"][0]["line"], 16);
+    assert_eq!(
+        json["accepted"][0]["reason"],
+        "Approved wording; to be corrected at the next review."
+    );
+
+    // With only the accepted claim left and the stray entry gone, --strict is green.
+    let front = front.split("[[accept]]\nkind = \"html\"").next().unwrap();
+    let body = "\n## Apps\n\nWhatsApp has a requirement of 16 for its users.\n";
+    site.write(
+        "policies/online.md",
+        &format!("+++\ntitle = \"Online Safety\"\n{front}+++\n{body}"),
+    );
+    let run = check(&site, &["--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+
+    // At the review date the acceptance lapses and the warning is back.
+    let run = site.run(&["check", ".", "--today", "2027-09-02", "--strict"]);
+    assert_eq!(run.code, 1);
+    let kinds: Vec<&str> = run
+        .diagnostics()
+        .iter()
+        .filter_map(|l| l.rsplit_once(" [").map(|(_, k)| k))
+        .collect();
+    assert!(kinds.contains(&"age-claim]"), "{}", run.stderr);
+    assert!(kinds.contains(&"unused-accept]"), "{}", run.stderr);
+    assert!(kinds.contains(&"overdue]"), "{}", run.stderr);
+
+    // A misspelt kind, and a missing reason, are errors at their line.
+    site.write(
+        "policies/online.md",
+        "+++\ntitle = \"Online Safety\"\nreview = \"2027-09-01\"\n[[accept]]\nkind = \"age-clam\"\nreason = \"x\"\n[[accept]]\nkind = \"overdue\"\n+++\n\n## A\n\nText.\n",
+    );
+    let run = check(&site, &[]);
+    assert_eq!(
+        run.errors(),
+        [
+            "./policies/online.md:5: error: [[accept]] kind \"age-clam\" is not a kind of warning; did you mean \"age-claim\"?",
+            "./policies/online.md:7: error: [[accept]] needs a reason, as the governors recorded it: reason = \"Approved wording; to be corrected at the next review.\"",
+        ]
+    );
+}

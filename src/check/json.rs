@@ -18,6 +18,7 @@ struct Report<'a> {
     today: String,
     summary: Summary,
     diagnostics: Vec<DiagnosticJson>,
+    accepted: Vec<AcceptedJson>,
     policies: Vec<PolicyJson<'a>>,
     duties: Option<Vec<DutyJson<'a>>>,
 }
@@ -26,6 +27,7 @@ struct Report<'a> {
 struct Summary {
     errors: usize,
     warnings: usize,
+    accepted: usize,
 }
 
 #[derive(Serialize)]
@@ -35,6 +37,13 @@ struct DiagnosticJson {
     severity: &'static str,
     kind: Option<&'static str>,
     message: String,
+}
+
+#[derive(Serialize)]
+struct AcceptedJson {
+    #[serde(flatten)]
+    warning: DiagnosticJson,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -128,8 +137,17 @@ pub fn report(site: Option<&Site>, today: jiff::civil::Date, diagnostics: &Diagn
         summary: Summary {
             errors: diagnostics.error_count(),
             warnings: diagnostics.warning_count(),
+            accepted: diagnostics.accepted().len(),
         },
         diagnostics: diagnostics.sorted().iter().map(diagnostic).collect(),
+        accepted: diagnostics
+            .accepted()
+            .into_iter()
+            .map(|a| AcceptedJson {
+                warning: diagnostic(&a.warning),
+                reason: a.reason,
+            })
+            .collect(),
         policies,
         duties,
     };

@@ -43,6 +43,13 @@ pub fn run(root: &Path, today: Date, strict: bool, format: Format) -> ExitCode {
             if let Some(site) = site {
                 let _ = stdout.write_all(status_table(site).as_bytes());
             }
+            let accepted = diagnostics.accepted();
+            if !accepted.is_empty() {
+                let _ = writeln!(stdout, "\nACCEPTED (until each policy's next review)");
+                for a in &accepted {
+                    let _ = writeln!(stdout, "{}\n  reason: {}", a.warning, a.reason);
+                }
+            }
             report(&diagnostics);
         }
         Format::Json => {

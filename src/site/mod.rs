@@ -5,6 +5,7 @@
 //! Every cross-file check happens here and reports every problem with its
 //! file and line; nothing is rendered until the model is clean.
 
+pub mod accept;
 pub mod age_claims;
 pub mod compliance;
 pub mod diff;
