@@ -117,6 +117,11 @@ fn main() {
         list(&cold)
     );
 
+    let n: usize = env_or("POLICYWEB_BENCH_INCREMENTAL", "50")
+        .parse()
+        .unwrap_or(50);
+    time_incremental(&bin, &dir, n, runs);
+
     println!("Load average after the timed builds: {}", load_average());
     if stages {
         println!("\nWhere the time goes, in process (each stage's wall time on all cores):\n");
@@ -126,6 +131,47 @@ fn main() {
             .collect();
         print_stages(&breakdowns);
     }
+}
+
+/// Times the binary building an `n`-policy site into an empty folder, then
+/// rebuilding it with no change and after one policy changed (the output
+/// folder keeps every unchanged file), and prints the medians and ratios.
+fn time_incremental(bin: &Path, dir: &Path, n: usize, runs: usize) {
+    let site = dir.join(format!("incremental-{n}"));
+    generate(n, &site);
+    let out = dir.join(format!("incremental-out-{n}"));
+    let mut policies: Vec<PathBuf> = std::fs::read_dir(site.join("policies"))
+        .expect("the corpus has policies")
+        .map(|e| e.expect("read the corpus").path())
+        .collect();
+    policies.sort();
+    let edited = &policies[0];
+    let original = std::fs::read_to_string(edited).expect("read a policy");
+    let (mut full, mut none, mut one) = (Vec::new(), Vec::new(), Vec::new());
+    run_once(bin, &site, &out);
+    for i in 0..runs {
+        let _ = std::fs::remove_dir_all(&out);
+        full.push(run_once(bin, &site, &out).wall);
+        none.push(run_once(bin, &site, &out).wall);
+        std::fs::write(
+            edited,
+            format!("{original}\nA sentence added at review {i}.\n"),
+        )
+        .expect("edit a policy");
+        one.push(run_once(bin, &site, &out).wall);
+    }
+    std::fs::write(edited, original).expect("restore the policy");
+    let ms = |runs: &[Duration]| rebuild_median(runs);
+    println!(
+        "Incremental output, {n} policies ({} pages), median of {runs}: full build into an empty folder \
+         {:.1} ms; rebuild with no change {:.1} ms ({:.2}x); after one policy changed {:.1} ms ({:.2}x)\n",
+        count_pages(&out),
+        ms(&full),
+        ms(&none),
+        ms(&none) / ms(&full),
+        ms(&one),
+        ms(&one) / ms(&full)
+    );
 }
 
 /// The 1-, 5- and 15-minute load averages: other work on the machine slows every figure.
