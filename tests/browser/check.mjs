@@ -8,7 +8,8 @@
 //   - the same in dark mode, and on a policy filtered by the audience switcher;
 //   - the audience switcher by keyboard (Tab, Enter, Space): sections hidden and
 //     shown, aria-pressed and the live region updated;
-//   - the skip link, visible focus, no sideways scrolling at 320 px;
+//   - the skip link, visible focus, no sideways scrolling at 320 and 375 px;
+//   - at 375 px: for/parents/ under 8,000 px tall, a pupil's own heading within 1,500 px;
 //   - that without JavaScript the switcher links lead to the filtered pages;
 //   - the print stylesheet (no navigation, external URLs shown, page breaks);
 //   - that no page asks for anything from another host.
@@ -297,6 +298,10 @@ async function main() {
     .sort((a, b) => b.n - a.n)[0]?.p;
   if (!policy) throw new Error('no full policy page with an audience switcher');
   const id = policy.split('/')[1];
+  // A pupils' view with shared sections folded after their own.
+  const pupilsView = pages
+    .filter((p) => /^for\/pupils\/[^/]+\/index\.html$/.test(p) && html(p).includes('class="more-about"'))
+    .sort()[0];
   const freePage = pages.find((p) => p === 'accessibility/index.html')
     || pages.find((p) => /^[^/]+\/index\.html$/.test(p) && !['reviews', 'age-limits', 'glossary'].includes(p.split('/')[0]));
 
@@ -354,6 +359,8 @@ async function main() {
       ['policy', policy],
       ['view', `for/parents/${id}/index.html`],
       ...audiences.map((a) => [`audience-${a}`, `for/${a}/index.html`]),
+      ...audiences.map((a) => [`handbook-${a}`, `for/${a}/all/index.html`]),
+      ['pupils-view', pupilsView],
       ['page', freePage],
       ['reviews', 'reviews/index.html'],
       ['age-limits', 'age-limits/index.html'],
@@ -364,6 +371,26 @@ async function main() {
     for (const [name, rel] of types) {
       await page.goto(base + rel);
       await noSidewaysScroll(page, name);
+    }
+    // At real size on a 375 px phone: a parent's landing page is a few
+    // screens, and a pupil's own rules are on the first screens of their view.
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [name, rel] of types) {
+      await page.goto(base + rel);
+      await noSidewaysScroll(page, name);
+    }
+    if (pages.includes('for/parents/index.html')) {
+      await page.goto(`${base}for/parents/index.html`);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      check(`for/parents/ is under 8,000 px tall at 375 px (${height} px)`, height < 8000, `${height} px`);
+    }
+    if (pupilsView) {
+      await page.goto(base + pupilsView);
+      const top = await page.evaluate(() => {
+        const own = document.querySelector('.policy-body section[data-audiences="pupils"] > h2');
+        return own ? own.getBoundingClientRect().top + window.scrollY : Infinity;
+      });
+      check(`${pupilsView}: the first pupils' heading is within 1,500 px (${Math.round(top)} px)`, top < 1500, `${top} px`);
     }
     for (const [name, rel] of types) {
       await page.goto(base + rel);
