@@ -116,11 +116,14 @@ pub fn load_cached(
         .map(|path| {
             parse_file(path, cache.map(ParseCache::policies), |text, d| {
                 let mut policy = policy::parse(path, text, &config, glossary, d)?;
-                // The prose is only read for the age claims: check them now,
+                // The prose is only read for the age claims and references: check them now,
                 // file by file, and let it go, so that the model never holds
                 // it (for 10,000 policies it would be more than the HTML).
                 if let Some(ages) = &data.age_limits {
                     age_claims::check_prose(path, &policy.body.prose, ages, d);
+                }
+                if let Some(references) = &data.references {
+                    references.check_prose(path, &policy.body.prose, d);
                 }
                 // A policy with archived versions keeps it, to say what changed.
                 if !archived.contains(policy.id.as_str()) {

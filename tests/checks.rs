@@ -383,3 +383,37 @@ fn accepted_warnings_are_on_the_record_until_the_next_review() {
         ]
     );
 }
+
+#[test]
+fn stale_references_to_law_and_guidance_are_warnings_at_their_line() {
+    let site = site("school = \"Larkfield\"\n", &[]);
+    site.write(
+        "policies/data.md",
+        "+++\ntitle = \"Data Protection\"\nreview = \"Summer 2027\"\n+++\n\n## Law\n\n\
+         We follow the Data Protection Act 1998 and\nKeeping Children Safe in Education 2023.\n\n\
+         The Data Protection Act 2018 is current.\n",
+    );
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = run.diagnostics();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert_eq!(
+        lines[0],
+        "./policies/data.md:8: warning: this cites \"Data Protection Act 1998\", which has been \
+         replaced since 25 May 2018 by the Data Protection Act 2018 and the UK GDPR: cite that \
+         instead (https://www.legislation.gov.uk/ukpga/2018/12/contents) [stale-reference]"
+    );
+    assert!(lines[1].starts_with(
+        "./policies/data.md:8: warning: this cites \"Keeping Children Safe in Education 2023\""
+    ));
+    // The list says when it was checked; two years on it is stale itself.
+    let later = site.run(&["check", ".", "--today", "2028-12-04"]);
+    assert!(
+        later.stderr.contains(
+            "(built-in) references.toml:6: warning: the list of replaced law and guidance was \
+             last checked on 3 December 2026"
+        ),
+        "{}",
+        later.stderr
+    );
+}

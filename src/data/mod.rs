@@ -2,6 +2,7 @@
 
 pub mod age_limits;
 pub mod glossary;
+pub mod references;
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use crate::source;
 
 pub use age_limits::{AgeLimits, Platform};
 pub use glossary::{Glossary, Term, TermLink};
+pub use references::References;
 
 /// Everything in a site's `data/` folder.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +20,8 @@ pub struct SiteData {
     pub age_limits: Option<AgeLimits>,
     /// `data/glossary.toml`, when the site has it.
     pub glossary: Option<Glossary>,
+    /// Replaced law and guidance: built in, with `data/references.toml`.
+    pub references: Option<References>,
 }
 
 impl SiteData {
@@ -37,9 +41,11 @@ impl SiteData {
         };
         let glossary = read_optional(&root.join("data").join("glossary.toml"), diagnostics)
             .and_then(|(path, text)| glossary::parse(&path, &text, diagnostics));
+        let references = References::load(root, diagnostics);
         SiteData {
             age_limits,
             glossary,
+            references,
         }
     }
 }

@@ -356,6 +356,9 @@ impl Site {
     }
 
     fn check_age_data(&self, diagnostics: &mut Diagnostics) {
+        if let Some(references) = &self.data.references {
+            references.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);
+        }
         if let Some(data) = &self.data.age_limits {
             data.check_dates(self.today, self.config.age_data_max_age_months, diagnostics);
             age_claims::check(self, diagnostics);
