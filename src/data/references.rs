@@ -65,12 +65,11 @@ pub struct References {
     owner: Vec<usize>,
 }
 
+/// One list's entries, and its `checked` date with that key's line.
+type ParsedList = (Vec<Reference>, Option<(Date, usize)>);
+
 /// Parses one list; problems go into `diagnostics`.
-fn parse(
-    path: &Path,
-    text: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<(Vec<Reference>, Option<(Date, usize)>)> {
+fn parse(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<ParsedList> {
     let toml = TomlSource::new(path, text, 1);
     let raw: RawList = toml.parse().map_err(|d| diagnostics.push(d)).ok()?;
     let terms = TermDates::default();
