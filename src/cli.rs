@@ -84,6 +84,9 @@ pub enum Command {
         /// How to print the results: a table for people, or JSON for scripts.
         #[arg(long, value_enum, default_value_t = check::Format::Human)]
         format: check::Format,
+        /// Check draft policies too (status = "draft"), as `build --drafts` builds them.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Record a review the board approved: archive the version it replaces,
     /// set approved, approved_by and the next review, and add a history entry.
@@ -253,11 +256,13 @@ pub fn run(cli: Cli) -> ExitCode {
             today,
             strict,
             format,
+            drafts,
         } => check::run(
             &site,
             today.unwrap_or_else(build::system_today),
             strict,
             format,
+            drafts,
         ),
         Command::Approve {
             policy,

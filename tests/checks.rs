@@ -417,3 +417,33 @@ fn stale_references_to_law_and_guidance_are_warnings_at_their_line() {
         later.stderr
     );
 }
+
+#[test]
+fn check_drafts_checks_draft_policies_as_build_drafts_builds_them() {
+    let site = site(
+        "school = \"Larkfield\"\n",
+        &[("uniform", "Uniform", "review = \"Summer 2027\"\n")],
+    );
+    site.write(
+        "policies/imported.md",
+        "+++\ntitle = \"Imported\"\nstatus = \"draft\"\n+++\n\n## A\n\nSee [the rules](policy:uniforms).\n",
+    );
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("imported"), "{}", run.stdout);
+    let run = check(&site, &["--drafts"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.errors(),
+        [
+            "./policies/imported.md:8: error: link to unknown policy \"uniforms\"; did you mean \"uniform\"?"
+        ]
+    );
+    site.write(
+        "policies/imported.md",
+        "+++\ntitle = \"Imported\"\nstatus = \"draft\"\n+++\n\n## A\n\nSee [the rules](policy:uniform).\n",
+    );
+    let run = check(&site, &["--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("imported"), "{}", run.stdout);
+}

@@ -28,11 +28,11 @@ pub enum Format {
 }
 
 /// Checks the site in `root` as of `today` and prints what it found in
-/// `format`; exit code 1 on errors (or, with `strict`, on warnings such as
-/// overdue reviews).
-pub fn run(root: &Path, today: Date, strict: bool, format: Format) -> ExitCode {
+/// `format`, with draft policies when `drafts`; exit code 1 on errors (or,
+/// with `strict`, on warnings such as overdue reviews).
+pub fn run(root: &Path, today: Date, strict: bool, format: Format, drafts: bool) -> ExitCode {
     let mut diagnostics = Diagnostics::new();
-    let loaded = build::load(root, today, None, &mut diagnostics);
+    let loaded = build::load_cached(root, today, None, drafts, None, &mut diagnostics);
     if let Some(loaded) = &loaded {
         build::render_into(loaded, &NullSink, &mut diagnostics);
     }
