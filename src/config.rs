@@ -91,6 +91,9 @@ pub struct SiteConfig {
     pub age_data_max_age_months: i64,
     /// Whether policy pages show a public notice when their review is overdue.
     pub show_overdue_notice: bool,
+    /// Whether the site has a search page and a search box on every page
+    /// (`search = false` turns both off).
+    pub search: bool,
     /// How many days a review is listed as a recent change on the home and
     /// audience pages (default 90).
     pub recent_changes_days: i64,
@@ -130,6 +133,7 @@ struct RawConfig {
     review_warning_days: Option<Spanned<i64>>,
     age_data_max_age_months: Option<Spanned<i64>>,
     show_overdue_notice: Option<bool>,
+    search: Option<bool>,
     recent_changes_days: Option<Spanned<i64>>,
     #[serde(default)]
     audience: Vec<Spanned<RawAudience>>,
@@ -210,6 +214,7 @@ impl SiteConfig {
             review_warning_days: 60,
             age_data_max_age_months: 12,
             show_overdue_notice: true,
+            search: true,
             recent_changes_days: 90,
             audiences: default_audiences(),
             terms: TermDates::default(),
@@ -379,6 +384,7 @@ impl SiteConfig {
             review_warning_days,
             age_data_max_age_months,
             show_overdue_notice: raw.show_overdue_notice.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
             recent_changes_days,
             audiences,
             terms,

@@ -12,6 +12,8 @@ pub const DEFAULTS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../theme/style.css")),
     ("policyweb.js", include_bytes!("../../theme/policyweb.js")),
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
+    ("search.js", include_bytes!("../../theme/search.js")),
+    ("minisearch.js", include_bytes!("../../theme/minisearch.js")),
 ];
 
 /// Every theme file to publish, by path under `theme/`: the defaults, then

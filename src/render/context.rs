@@ -68,6 +68,8 @@ pub struct SiteView<'a> {
     pub age_limits_url: Option<String>,
     /// The glossary, when the site has `data/glossary.toml`.
     pub glossary_url: Option<String>,
+    /// The search page, unless site.toml says `search = false`.
+    pub search_url: Option<String>,
     /// The statutory checklist, when site.toml gives the school's type and phase.
     pub compliance_url: Option<String>,
     /// The accessibility statement, when the site has `pages/accessibility.md`.
@@ -112,6 +114,7 @@ impl<'a> SiteView<'a> {
                 .glossary
                 .as_ref()
                 .map(|_| format!("{root}glossary/index.html")),
+            search_url: (site.config.search).then(|| format!("{root}search/index.html")),
             compliance_url: site
                 .compliance
                 .as_ref()

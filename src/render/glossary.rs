@@ -62,7 +62,7 @@ pub fn letters<'a>(glossary: &'a Glossary, links: &PageLinks) -> Vec<LetterView<
 }
 
 /// The heading a term is listed under: its first letter, capitalised, or "0–9".
-fn letter(term: &str) -> String {
+pub(crate) fn letter(term: &str) -> String {
     match term.chars().find(|c| c.is_alphanumeric()) {
         Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
         _ => "0–9".to_string(),

@@ -10,6 +10,7 @@ pub mod feed;
 pub mod glossary;
 pub mod landing;
 pub mod linkcheck;
+pub mod search;
 pub mod shortcodes;
 pub mod sitemap;
 pub mod templates;
@@ -70,6 +71,10 @@ pub enum PageKind {
     ChangeAt(usize, usize),
     /// `for/<audience>/<id>/changes/index.html`: (audience, policy).
     ViewChanges(usize, usize),
+    /// `search/index.html`: the search form, its results and the A to Z list.
+    Search,
+    /// `search/index.js`: the records the search page searches.
+    SearchIndex,
     /// `404.html`.
     NotFound,
     /// `reviews.ics`: the review due dates as a calendar.
@@ -85,7 +90,11 @@ impl PageKind {
     pub fn is_html(self) -> bool {
         !matches!(
             self,
-            PageKind::NotFound | PageKind::Calendar | PageKind::Feed | PageKind::Sitemap
+            PageKind::NotFound
+                | PageKind::Calendar
+                | PageKind::Feed
+                | PageKind::Sitemap
+                | PageKind::SearchIndex
         )
     }
 }
@@ -100,6 +109,9 @@ pub fn pages(site: &Site) -> Vec<PageKind> {
     ];
     if site.config.base_url.is_some() {
         pages.extend([PageKind::Feed, PageKind::Sitemap]);
+    }
+    if site.config.search {
+        pages.extend([PageKind::Search, PageKind::SearchIndex]);
     }
     if site.data.age_limits.is_some() {
         pages.push(PageKind::AgeLimits);
@@ -358,6 +370,8 @@ impl<'a> Renderer<'a> {
                 "404.html".into(),
                 site.config.base_url.clone().unwrap_or_default(),
             ),
+            PageKind::Search => (search::PAGE_PATH.into(), "../".into()),
+            PageKind::SearchIndex => (search::INDEX_PATH.into(), "../".into()),
             PageKind::Calendar => (calendar::PATH.into(), String::new()),
             PageKind::Feed => (feed::PATH.into(), String::new()),
             PageKind::Sitemap => (sitemap::PATH.into(), String::new()),
@@ -709,6 +723,16 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", "Page not found");
                 "404.html"
             }
+            PageKind::Search => {
+                let letters = search::a_to_z(site, &root);
+                size_hint += letters.iter().map(|l| l.entries.len() * 160).sum::<usize>();
+                context.insert("letters", &letters);
+                context.insert("page_title", "Search the policies");
+                context.insert("search_page", &true);
+                context.insert("breadcrumbs", &context::crumbs(&root, &[], "Search"));
+                "search.html"
+            }
+            PageKind::SearchIndex => return Ok((path, search::index_js(site))),
             // Not HTML: made by their own modules, not by templates.
             PageKind::Calendar => return Ok((path, calendar::ics(site))),
             PageKind::Feed => return Ok((path, feed::atom(site, base_url))),

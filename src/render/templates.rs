@@ -44,6 +44,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("version.html", include_str!("../../templates/version.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "partials/status.html",
         include_str!("../../templates/partials/status.html"),

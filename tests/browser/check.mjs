@@ -12,6 +12,7 @@
 //   - at 375 px: for/parents/ under 8,000 px tall, a pupil's own heading within 1,500 px;
 //   - that without JavaScript the switcher links lead to the filtered pages;
 //   - the print stylesheet (no navigation, external URLs shown, page breaks);
+//   - search: results for typed queries, the audience filter, keyboard use;
 //   - that no page asks for anything from another host.
 // It writes screenshots (375 px and 1280 px wide) and a printed policy (PDF)
 // into SCREENSHOT_DIR, and ends with "N passed, N failed"; exit 1 on any failure.
@@ -276,6 +277,95 @@ async function checkPrint(page, url, pdfPath) {
 
 // ---------------------------------------------------------------- main
 
+// The records the search page searches, read as the page reads them.
+function searchRecords(root) {
+  const source = readFileSync(path.join(root, 'search/index.js'), 'utf8');
+  const window = {};
+  new Function('window', source)(window);
+  return window.policywebSearch;
+}
+
+async function searchResults(page) {
+  await page.waitForFunction(() => /result/i.test(document.getElementById('pw-search-status').textContent));
+  return page.$$eval('#pw-search-results .search-result', (items) => items.map((li) => ({
+    href: li.querySelector('a').getAttribute('href'),
+    heading: li.querySelector('a').textContent,
+    meta: li.querySelector('.search-result-meta').textContent,
+    marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+  })));
+}
+
+// Search on the example site: "photos" finds the photograph sections of every
+// policy that has one, each link opens at its section, the parents filter
+// drops the staff-only ones, "DSL" finds the designated safeguarding lead,
+// the header's box leads here, keyboard only works, and axe passes with results.
+async function checkSearch(page, base, root) {
+  const data = searchRecords(root);
+  const photoPolicies = [...new Set(data.records
+    .filter((r) => /photograph/i.test(r.heading))
+    .map((r) => r.policy))].sort();
+  await page.goto(`${base}search/index.html?q=photos`);
+  let results = await searchResults(page);
+  const found = new Set(results.map((r) => r.href.split('/')[2]));
+  check('search "photos": every policy with a photographs section is found',
+    photoPolicies.length > 1 && photoPolicies.every((id) => found.has(id)),
+    [`expected ${photoPolicies.join(', ')}`, `found ${[...found].join(', ')}`]);
+  check('search "photos": the photographs policy comes first',
+    results.length > 0 && results[0].href.includes('/photographs/'), results.slice(0, 3).map((r) => r.href));
+  check('search "photos": photographs and photos are highlighted',
+    results.some((r) => r.marks.some((m) => /^photograph/i.test(m))) , results.slice(0, 3).map((r) => r.marks.join(' ')));
+  await axe(page, 'search page with results');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await axe(page, 'search page with results in dark mode');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  const staffOnly = data.records.find((r) => /photograph/i.test(r.heading)
+    && r.audiences.length === 1 && r.audiences[0] === 'staff');
+  const staffHref = `../${staffOnly.url}`;
+  check('search "photos" for everyone lists a staff-only section',
+    results.some((r) => r.href === staffHref), staffHref);
+  await page.selectOption('#pw-search-audience', 'parents');
+  await page.waitForFunction(() => /parents/i.test(document.getElementById('pw-search-status').textContent));
+  results = await searchResults(page);
+  check('the parents filter drops every staff-only section',
+    results.length > 0 && results.every((r) => r.href.startsWith('../for/parents/'))
+      && !results.some((r) => r.heading === staffOnly.heading && r.href.includes(`/${staffOnly.policy}/`)),
+    results.map((r) => r.href));
+  const first = results[0].href;
+  await page.click('#pw-search-results .search-result a');
+  await page.waitForLoadState('load');
+  const anchor = first.split('#')[1];
+  const opened = await page.evaluate((a) => ({ hash: location.hash, there: !!document.getElementById(a) }), anchor);
+  check('a result opens its section in the reader\'s view',
+    page.url().includes('/for/parents/') && opened.hash === `#${anchor}` && opened.there, [page.url(), first]);
+
+  await page.goto(`${base}search/index.html?q=DSL`);
+  results = await searchResults(page);
+  check('search "DSL" finds the designated safeguarding lead\'s sections',
+    results.some((r) => r.marks.some((m) => /designated|safeguarding|lead/i.test(m))), results.slice(0, 5).map((r) => `${r.heading}: ${r.marks.join(' ')}`));
+
+  // Keyboard only: from the home page's header box to a result.
+  await page.goto(`${base}index.html`);
+  await tabTo(page, '#pw-site-q');
+  await page.keyboard.type('photograph');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/search\/index\.html\?q=photograph/);
+  results = await searchResults(page);
+  check('the header\'s search box leads to results on the search page', results.length > 0, page.url());
+  await tabTo(page, '#pw-search-results .search-result a', 200);
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  check('a result opens by keyboard', page.url().includes('#'), page.url());
+
+  // On an audience's page the header box searches for that reader.
+  await page.goto(`${base}for/parents/index.html`);
+  await page.fill('#pw-site-q', 'photos');
+  await page.press('#pw-site-q', 'Enter');
+  await page.waitForURL(/search\/index\.html/);
+  const chosen = await page.$eval('#pw-search-audience', (s) => s.value);
+  check('an audience page\'s search box preselects that audience', chosen === 'parents', chosen);
+}
+
 async function main() {
   const started = Date.now();
   const [siteArg, tomlArg, shotsArg] = process.argv.slice(2);
@@ -353,6 +443,7 @@ async function main() {
     await checkSwitcherByKeyboard(page, base + policy);
     await checkWithoutJavaScript(browser, base + policy);
     await checkPrint(page, base + policy, path.join(shots, `print-${id}.pdf`));
+    if (pages.includes('search/index.html')) await checkSearch(page, base, root);
 
     const types = [
       ['home', 'index.html'],
@@ -365,8 +456,9 @@ async function main() {
       ['reviews', 'reviews/index.html'],
       ['age-limits', 'age-limits/index.html'],
       ['glossary', 'glossary/index.html'],
+      ['search', 'search/index.html?q=photos'],
       ['404', 'no/such/page/'],
-    ].filter(([, rel]) => rel && (rel.startsWith('no/') || pages.includes(rel)));
+    ].filter(([, rel]) => rel && (rel.startsWith('no/') || pages.includes(rel.split('?')[0])));
     await page.setViewportSize({ width: 320, height: 800 });
     for (const [name, rel] of types) {
       await page.goto(base + rel);
