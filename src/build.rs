@@ -125,10 +125,12 @@ pub fn load_cached(
                 if let Some(references) = &data.references {
                     references.check_prose(path, &policy.body.prose, d);
                 }
-                // A policy with archived versions keeps it, to say what
-                // changed, and so does every policy when the site has search
-                // (its records are the sections' prose).
-                if !config.search && !archived.contains(policy.id.as_str()) {
+                // The search records need each section's text: keep that alone.
+                if config.search {
+                    policy.search_text = crate::render::search::section_texts(&policy.body);
+                }
+                // A policy with archived versions keeps it, to say what changed.
+                if !archived.contains(policy.id.as_str()) {
                     policy.body.prose = Vec::new();
                 }
                 Some(policy)

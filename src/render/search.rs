@@ -74,7 +74,13 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
     for policy in &site.policies {
         let s = &policy.source;
         let body = policy.body();
-        let (intro, texts) = section_texts(body);
+        let mut texts = if s.search_text.is_empty() {
+            section_texts(body)
+        } else {
+            s.search_text.clone()
+        };
+        texts.resize(body.sections.len() + 1, String::new());
+        let intro = texts.remove(0);
         let url = format!("policies/{}/index.html", s.id);
         let summary = s.summary.as_deref().unwrap_or_default();
         records.push(Record {
@@ -102,7 +108,8 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
     }
     let everyone = ids(AudienceSet::all(config.audiences.len()));
     for page in &site.pages {
-        let (intro, texts) = section_texts(&page.body);
+        let mut texts = section_texts(&page.body);
+        let intro = texts.remove(0);
         let url = format!("{}/index.html", page.id);
         let summary = page.summary.as_deref().unwrap_or_default();
         records.push(Record {
@@ -140,24 +147,20 @@ fn join(a: &str, b: &str) -> String {
     }
 }
 
-/// The plain text before the first heading and of each section, from the
+/// The plain text before the first heading, then of each section, from the
 /// body's prose blocks placed by their lines (one pass over the blocks).
-fn section_texts(body: &Body) -> (String, Vec<String>) {
-    let mut intro = String::new();
-    let mut texts = vec![String::new(); body.sections.len()];
+pub fn section_texts(body: &Body) -> Vec<String> {
+    let mut texts = vec![String::new(); body.sections.len() + 1];
     let starts: Vec<usize> = body.sections.iter().map(|s| s.line).collect();
     for Prose { line, text } in &body.prose {
-        // The last section starting at or before the block's line.
-        let target = match starts.partition_point(|start| start <= line) {
-            0 => &mut intro,
-            n => &mut texts[n - 1],
-        };
+        // After the last section starting at or before the block's line.
+        let target = &mut texts[starts.partition_point(|start| start <= line)];
         if !target.is_empty() {
             target.push(' ');
         }
         target.push_str(text.trim());
     }
-    (intro, texts)
+    texts
 }
 
 /// The records file: a script that assigns the site's audiences, categories,

@@ -199,6 +199,10 @@ pub struct PolicySource {
     pub body: Body,
     /// Each section's audiences, parallel to `body.sections`.
     pub section_audiences: Vec<AudienceSet>,
+    /// The plain text before the first heading, then of each section, for
+    /// the search records; kept by the build (when the site has search)
+    /// before it lets the body's prose go.
+    pub search_text: Vec<String>,
 }
 
 impl PolicySource {
@@ -503,6 +507,7 @@ fn build(
         history,
         body,
         section_audiences,
+        search_text: Vec::new(),
     }
 }
 
