@@ -4,8 +4,9 @@
 //! next review date, after which the warning shows again, and an acceptance
 //! that matches no warning is itself an `[unused-accept]` warning.
 
+use std::collections::HashMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
@@ -19,22 +20,32 @@ fn fold(text: &str) -> String {
         .to_lowercase()
 }
 
-/// The block of `path` that starts at `line` (to the next blank line),
-/// folded, where the flagged words of a warning are.
-fn block_at(path: &Path, line: usize) -> String {
-    let Ok(text) = fs::read_to_string(path) else {
-        return String::new();
-    };
-    let block: Vec<&str> = text
-        .lines()
-        .skip(line.saturating_sub(1))
-        .take_while(|l| !l.trim().is_empty())
-        .collect();
-    fold(&block.join(" "))
+/// The lines of the policy files whose warnings are matched against
+/// flagged words, each file read once however many warnings it has.
+#[derive(Default)]
+struct Files(HashMap<PathBuf, Vec<String>>);
+
+impl Files {
+    /// The block of `path` that starts at `line` (to the next blank line),
+    /// folded, where the flagged words of a warning are.
+    fn block_at(&mut self, path: &Path, line: usize) -> String {
+        let lines = self.0.entry(path.to_path_buf()).or_insert_with(|| {
+            fs::read_to_string(path)
+                .map(|text| text.lines().map(str::to_string).collect())
+                .unwrap_or_default()
+        });
+        let block: Vec<&str> = lines
+            .iter()
+            .skip(line.saturating_sub(1))
+            .take_while(|l| !l.trim().is_empty())
+            .map(String::as_str)
+            .collect();
+        fold(&block.join(" "))
+    }
 }
 
 /// Whether `accept` covers warning `d` of the policy file.
-fn covers(accept: &Acceptance, d: &Diagnostic) -> bool {
+fn covers(accept: &Acceptance, d: &Diagnostic, files: &mut Files) -> bool {
     if d.kind != Some(accept.kind) {
         return false;
     }
@@ -42,7 +53,9 @@ fn covers(accept: &Acceptance, d: &Diagnostic) -> bool {
         return true;
     };
     let text = fold(text);
-    fold(&d.message).contains(&text) || d.line.is_some_and(|l| block_at(&d.path, l).contains(&text))
+    fold(&d.message).contains(&text)
+        || d.line
+            .is_some_and(|l| files.block_at(&d.path, l).contains(&text))
 }
 
 /// Moves the warnings each policy accepts into the accepted list, and warns
@@ -54,15 +67,21 @@ pub fn apply(site: &Site, diagnostics: &mut Diagnostics) {
         .iter()
         .map(|p| vec![false; p.source.accepts.len()])
         .collect();
+    // Only policies with acceptances can accept anything: index them by file.
+    let by_path: HashMap<&Path, usize> = site
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.source.accepts.is_empty())
+        .map(|(i, p)| (p.source.path.as_path(), i))
+        .collect();
+    let mut files = Files::default();
     let live = |i: usize| {
         let source = &site.policies[i].source;
         source.review.as_ref().is_none_or(|r| r.date >= site.today)
     };
     diagnostics.accept(|d| {
-        let i = site
-            .policies
-            .iter()
-            .position(|p| p.source.path == d.path && !p.source.accepts.is_empty())?;
+        let i = *by_path.get(d.path.as_path())?;
         if !live(i) {
             return None;
         }
@@ -71,7 +90,7 @@ pub fn apply(site: &Site, diagnostics: &mut Diagnostics) {
             .accepts
             .iter()
             .enumerate()
-            .find(|(_, a)| covers(a, d))?;
+            .find(|(_, a)| covers(a, d, &mut files))?;
         used[i][j] = true;
         Some(accept.reason.clone())
     });
