@@ -5,23 +5,8 @@
 mod support;
 
 use serde_json::Value;
-use support::Site;
-
-/// A policy with front-matter lines `front` and a short body.
-fn policy(title: &str, front: &str) -> String {
-    format!(
-        "+++\ntitle = \"{title}\"\n{front}+++\n\n## Purpose\n\nWhy this policy exists.\n\n\
-         ## For parents {{#parents audience=parents}}\n\nWhat parents can expect.\n"
-    )
-}
-
-fn site(config: &str, policies: &[(&str, &str, &str)]) -> Site {
-    let site = Site::new(&[("site.toml", config)]);
-    for (id, title, front) in policies {
-        site.write(&format!("policies/{id}.md"), &policy(title, front));
-    }
-    site
-}
+use support::site_with as site;
+use support::{Site, policy};
 
 fn check(site: &Site, extra: &[&str]) -> support::Run {
     let mut args = vec!["check", ".", "--today", "2026-11-21"];

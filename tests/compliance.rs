@@ -5,24 +5,8 @@
 
 mod support;
 
+use support::site_with as site;
 use support::{Site, attributes, broken_links};
-
-/// A policy file: `title` plus the front-matter lines in `front`.
-fn policy(title: &str, front: &str) -> String {
-    format!(
-        "+++\ntitle = \"{title}\"\n{front}+++\n\n## Purpose\n\nWhy this policy exists.\n\n\
-         ## For parents {{#parents audience=parents}}\n\nWhat parents can expect.\n"
-    )
-}
-
-/// A site with `site.toml` text `config` and policies `(id, title, front)`.
-fn site(config: &str, policies: &[(&str, &str, &str)]) -> Site {
-    let site = Site::new(&[("site.toml", config)]);
-    for (id, title, front) in policies {
-        site.write(&format!("policies/{id}.md"), &policy(title, front));
-    }
-    site
-}
 
 /// The checklist's rows: (data-duty, data-status), in page order.
 fn duty_rows(site: &Site) -> Vec<(String, String)> {

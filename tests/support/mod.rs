@@ -228,3 +228,24 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// A policy file: `title` plus the front-matter lines in `front`, with a
+/// shared section and one for parents.
+#[allow(dead_code)]
+pub fn policy(title: &str, front: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\n{front}+++\n\n## Purpose\n\nWhy this policy exists.\n\n\
+         ## For parents {{#parents audience=parents}}\n\nWhat parents can expect.\n"
+    )
+}
+
+/// A site with `site.toml` text `config` and policies `(id, title, front)`
+/// made by [`policy`].
+#[allow(dead_code)]
+pub fn site_with(config: &str, policies: &[(&str, &str, &str)]) -> Site {
+    let site = Site::new(&[("site.toml", config)]);
+    for (id, title, front) in policies {
+        site.write(&format!("policies/{id}.md"), &policy(title, front));
+    }
+    site
+}
