@@ -154,7 +154,7 @@ fn plain_message(raw: &str, at: &str, first_line: impl Fn(&str) -> Option<usize>
         return "a date must be text such as \"2026-10-01\", \"October 2026\" or \"Spring 2027\""
             .to_string();
     }
-    if raw.starts_with("string values must be quoted") {
+    if raw.starts_with("string values must be quoted") || raw.starts_with("missing opening quote") {
         return format!("put the value in double quotes: {key} = \"{value}\"");
     }
     if raw.starts_with("invalid basic string") || raw.starts_with("invalid literal string") {
@@ -284,6 +284,10 @@ mod plain_words {
         assert_eq!(
             message_for("title = Behaviour Policy\n"),
             "p.md:2: error: put the value in double quotes: title = \"Behaviour Policy\""
+        );
+        assert_eq!(
+            message_for("title = Complaints Procedure\n"),
+            "p.md:2: error: put the value in double quotes: title = \"Complaints Procedure\""
         );
         assert_eq!(
             message_for("title = \"Behaviour Policy\n"),

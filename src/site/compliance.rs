@@ -81,10 +81,13 @@ pub struct Compliance {
 
 impl Compliance {
     /// The checklist for `policies` (sorted by title), or `None` when site.toml
-    /// gives no school type. Warns for each missing or overdue duty.
+    /// gives no school type. Warns for each missing or overdue duty; a duty
+    /// only looks missing because a policy file could not be read (`!all_read`)
+    /// is not warned about, as that file's own error says what to fix.
     pub fn of(
         config: &SiteConfig,
         policies: &[Policy],
+        all_read: bool,
         today: Date,
         diagnostics: &mut Diagnostics,
     ) -> Option<Self> {
@@ -95,7 +98,10 @@ impl Compliance {
             .applicable()
             .map(|duty| row(duty, config, policies))
             .collect();
-        for row in &rows {
+        for row in rows
+            .iter()
+            .filter(|r| all_read || r.status != DutyStatus::Missing)
+        {
             warn(row, policies, &site_toml, settings.line, diagnostics);
         }
         let checked = settings.list.checked;

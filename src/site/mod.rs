@@ -233,7 +233,8 @@ impl Site {
         }
         pages.sort_by(|a, b| a.id.cmp(&b.id));
         versions::attach(&mut policies, archive, today, diagnostics);
-        let compliance = Compliance::of(&config, &policies, today, diagnostics);
+        let all_read = unreadable.is_empty();
+        let compliance = Compliance::of(&config, &policies, all_read, today, diagnostics);
         let mut site = Site {
             config,
             today,
